@@ -1,0 +1,104 @@
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+
+/**
+ * Test and demo controls shared by both simulators, mounted under `/__sandbox`:
+ * fault injection (make a route fail or stall) and a log of the requests the simulator served,
+ * so tests can count upstream calls over real HTTP.
+ */
+
+export const faultSchema = z.object({
+  /** HTTP method to match; any method when absent. */
+  method: z.string().toUpperCase().optional(),
+  /** Exact path, or a prefix when it ends with `*` (e.g. `/api/Customers/*`). */
+  path: z.string().min(1),
+  /** Status to answer with instead of the real handler; the real handler runs when absent. */
+  status: z.number().int().min(100).max(599).optional(),
+  /** Delay before answering (or before the real handler runs), in milliseconds. */
+  delayMs: z.number().int().min(0).max(120_000).optional(),
+  /** Raw body to answer with, e.g. malformed JSON; the backend's own error body when absent. */
+  body: z.string().optional(),
+  /** How many matching requests the fault applies to; every one when absent. */
+  times: z.number().int().min(1).optional(),
+});
+export type Fault = z.infer<typeof faultSchema>;
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+}
+
+/** Renders a backend's own error body for an injected status. */
+export type ErrorBody = (status: number, message: string) => unknown;
+
+export class SandboxControl {
+  readonly requests: RecordedRequest[] = [];
+  private faults: Fault[] = [];
+
+  constructor(private readonly errorBody: ErrorBody) {}
+
+  inject(fault: Fault): void {
+    this.faults.push(faultSchema.parse(fault));
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  /** Requests recorded so far whose path starts with `prefix` (all when absent). */
+  count(prefix = '/', method?: string): number {
+    return this.requests.filter((r) => r.path.startsWith(prefix) && (!method || r.method === method)).length;
+  }
+
+  private take(method: string, path: string): Fault | undefined {
+    const fault = this.faults.find(
+      (f) =>
+        (!f.method || f.method === method) &&
+        (f.path.endsWith('*') ? path.startsWith(f.path.slice(0, -1)) : f.path === path),
+    );
+    if (fault?.times !== undefined && --fault.times === 0) this.faults.splice(this.faults.indexOf(fault), 1);
+    return fault;
+  }
+
+  /** Records every API request and applies a matching fault before the real handler. */
+  middleware(): MiddlewareHandler {
+    return async (c, next) => {
+      const path = c.req.path;
+      if (path.startsWith('/__sandbox')) return next();
+      this.requests.push({ method: c.req.method, path, query: c.req.query() });
+      const fault = this.take(c.req.method, path);
+      if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+      if (fault?.status !== undefined) return this.faultResponse(c, fault.status, fault.body);
+      return next();
+    };
+  }
+
+  private faultResponse(c: Context, status: number, body: string | undefined): Response {
+    if (body !== undefined) return c.body(body, status as never, { 'content-type': 'application/json' });
+    return c.json(this.errorBody(status, 'Injected fault'), status as never);
+  }
+
+  /** Mounts the HTTP face of the controls on a simulator app. */
+  mount(app: Hono): void {
+    app.post('/__sandbox/faults', async (c) => {
+      const parsed = faultSchema.safeParse(await c.req.json().catch(() => undefined));
+      if (!parsed.success) return c.json({ error: parsed.error.issues }, 400);
+      this.inject(parsed.data);
+      return c.body(null, 204);
+    });
+    app.delete('/__sandbox/faults', (c) => {
+      this.clearFaults();
+      return c.body(null, 204);
+    });
+    app.get('/__sandbox/requests', (c) => c.json(this.requests));
+    app.delete('/__sandbox/requests', (c) => {
+      this.clearRequests();
+      return c.body(null, 204);
+    });
+  }
+}
