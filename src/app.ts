@@ -1,0 +1,54 @@
+import type { Config, UpstreamConfig } from './config.js';
+import type { Upstreams } from './context.js';
+import type { Logger } from './logger.js';
+import { createIdMapping } from './mapping.js';
+import { DEMO_ADMIN_TOKEN } from './sandbox/seed.js';
+import { createPlumeHttp } from './upstream/plume.js';
+import { createServicesHttp } from './upstream/services.js';
+import { createGateway, type Gateway } from './yoga.js';
+import { defaultTourQuery } from './tour.js';
+
+export interface App {
+  gateway: Gateway;
+  upstreams: Upstreams;
+  /** Closes the upstream connection pools. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires config → upstream clients → gateway. `embedded` says the upstreams are the built-in simulators:
+ * only then does GraphiQL come pre-filled with the demo token.
+ */
+export function createApp(config: Config, upstream: UpstreamConfig, logger: Logger, { embedded = false } = {}): App {
+  const http = { timeoutMs: config.upstreamTimeoutMs, connections: config.upstreamConnections, logger };
+  const upstreams: Upstreams = {
+    plume: createPlumeHttp(upstream.plumeUrl, http),
+    services: createServicesHttp(upstream.servicesUrl, http),
+    servicesAccount: {
+      accountId: upstream.servicesAccountId,
+      apiKey: upstream.servicesApiKey,
+      version: config.servicesApiVersion,
+    },
+    mapping: createIdMapping(config.subAccountIdField),
+  };
+  const graphiqlOn = config.graphiql ?? embedded;
+  const gateway = createGateway({
+    upstreams,
+    logger,
+    introspection: config.introspection ?? embedded,
+    graphiql: graphiqlOn
+      ? {
+          title: 'subscriber-graph',
+          defaultQuery: embedded ? defaultTourQuery : undefined,
+          headers: embedded ? JSON.stringify({ Authorization: DEMO_ADMIN_TOKEN }, null, 2) : undefined,
+        }
+      : false,
+  });
+  return {
+    gateway,
+    upstreams,
+    close: async () => {
+      await Promise.all([upstreams.plume.close(), upstreams.services.close()]);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { createLoaders, type Loaders } from './loaders.js';
+import type { Logger } from './logger.js';
+import type { IdMapping } from './mapping.js';
+import type { HttpClient } from './upstream/http.js';
+import { PlumeApi } from './upstream/plume.js';
+import { type ServicesAccount, ServicesApi } from './upstream/services.js';
+
+/** What lives for the whole process: pooled upstream clients and settings. */
+export interface Upstreams {
+  plume: HttpClient;
+  services: HttpClient;
+  servicesAccount: ServicesAccount;
+  mapping: IdMapping;
+}
+
+/** What each GraphQL request gets, new every time. */
+export interface Context {
+  requestId: string;
+  /** The caller's Authorization header, forwarded to the WiFi cloud; never logged. */
+  authorization?: string;
+  plume: PlumeApi;
+  services: ServicesApi;
+  loaders: Loaders;
+  mapping: IdMapping;
+  logger: Logger;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+const requestIds = new WeakMap<Request, string>();
+
+/**
+ * The request's id: a caller's well-formed `x-request-id` is reused so logs line up across hops;
+ * otherwise one is made. Memoised per Request so the context, the error masking and the response
+ * header all name the same id.
+ */
+export function requestIdOf(request: Request): string {
+  let id = requestIds.get(request);
+  if (!id) {
+    const given = request.headers.get('x-request-id');
+    id = given && REQUEST_ID.test(given) ? given : randomUUID();
+    requestIds.set(request, id);
+  }
+  return id;
+}
+
+export function createContextFactory(upstreams: Upstreams, logger: Logger) {
+  return ({ request }: { request: Request }): Context => {
+    const requestId = requestIdOf(request);
+    const authorization = request.headers.get('authorization') ?? undefined;
+    const call = { requestId, signal: request.signal };
+    const plume = new PlumeApi(upstreams.plume, { ...call, authorization });
+    const services = new ServicesApi(upstreams.services, upstreams.servicesAccount, call);
+    return {
+      requestId,
+      authorization,
+      plume,
+      services,
+      loaders: createLoaders(plume, services),
+      mapping: upstreams.mapping,
+      logger: logger.child({ requestId }),
+    };
+  };
+}

@@ -1,0 +1,70 @@
+import DataLoader from 'dataloader';
+import type { Customer, Location, PlumeApi, ServiceLevel, WifiNode } from './upstream/plume.js';
+import type { ServiceFilter, ServicePage, ServicesApi } from './upstream/services.js';
+
+/**
+ * Per-request DataLoaders: each upstream resource is fetched at most once per GraphQL request however
+ * often the query names it, and sibling customers are fetched in one batch call. Created fresh in
+ * createContext, never shared between requests (the token differs).
+ */
+
+export interface LocationKey {
+  customerId: string;
+  locationId: string;
+}
+
+export interface ServicePageKey extends ServiceFilter {
+  /** Services `locationId` or `subAccountId`, per `scope`. */
+  ownerId: string;
+  scope: 'location' | 'subAccount';
+}
+
+/** A loader whose keys are loaded one upstream call each (the backend has no batch endpoint for them). */
+function perKey<K, V>(load: (key: K) => Promise<V>): DataLoader<K, V, string> {
+  return new DataLoader<K, V, string>((keys) => Promise.all(keys.map((key) => load(key).catch((e: Error) => e))), {
+    cacheKeyFn: (key) => JSON.stringify(key),
+  });
+}
+
+export function createLoaders(plume: PlumeApi, services: ServicesApi) {
+  const location = perKey<LocationKey, Location>(({ customerId, locationId }) =>
+    plume.getLocation(customerId, locationId),
+  );
+  return {
+    customer: new DataLoader<string, Customer>(async (ids) => {
+      // One id: the single read answers with the precise 401/404. Several: one batch call, then a
+      // single read only for ids the batch left out, to learn why.
+      const found = ids.length > 1 ? new Map((await plume.getCustomers(ids)).map((c) => [c.id, c])) : new Map();
+      return Promise.all(ids.map((id) => found.get(id) ?? plume.getCustomer(id).catch((e: Error) => e)));
+    }),
+    location,
+    locations: perKey<string, Location[]>(async (customerId) => {
+      const locations = await plume.listLocations(customerId);
+      for (const l of locations) location.prime({ customerId, locationId: l.id }, l);
+      return locations;
+    }),
+    nodes: perKey<LocationKey, WifiNode[]>(({ customerId, locationId }) => plume.listNodes(customerId, locationId)),
+    serviceLevel: perKey<LocationKey, ServiceLevel>(({ customerId, locationId }) =>
+      plume.getServiceLevel(customerId, locationId),
+    ),
+    servicePage: perKey<ServicePageKey, ServicePage>(({ ownerId, scope, ...filter }) =>
+      scope === 'location'
+        ? services.listLocationServices(ownerId, filter)
+        : services.listSubAccountServices(ownerId, filter),
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** After a mutation: forget what it changed, so the rest of the request reads fresh state. */
+export function forgetLocation(loaders: Loaders, key: LocationKey): void {
+  loaders.location.clear(key);
+  loaders.locations.clear(key.customerId);
+  loaders.nodes.clear(key);
+  loaders.serviceLevel.clear(key);
+}
+
+export function forgetServices(loaders: Loaders): void {
+  loaders.servicePage.clearAll();
+}

@@ -1,0 +1,33 @@
+import type { UpstreamConfig } from '../config.js';
+import { startPlumeSimulator, type PlumeSimulator } from './plume/index.js';
+import { SERVICES_ACCOUNT_ID, SERVICES_API_KEY } from './seed.js';
+import { startServicesSimulator, type ServicesSimulator } from './services/index.js';
+
+export interface Sandbox {
+  plume: PlumeSimulator;
+  services: ServicesSimulator;
+  /** Where the gateway should point to use these simulators. */
+  upstream: UpstreamConfig;
+  close(): Promise<void>;
+}
+
+/** Starts both simulators on loopback, fresh and seeded; ports 0 (the default) are ephemeral. */
+export async function startSandbox({ host = '127.0.0.1', plumePort = 0, servicesPort = 0 } = {}): Promise<Sandbox> {
+  const [plume, services] = await Promise.all([
+    startPlumeSimulator({ host, port: plumePort }),
+    startServicesSimulator({ host, port: servicesPort }),
+  ]);
+  return {
+    plume,
+    services,
+    upstream: {
+      plumeUrl: plume.url,
+      servicesUrl: services.url,
+      servicesApiKey: SERVICES_API_KEY,
+      servicesAccountId: SERVICES_ACCOUNT_ID,
+    },
+    close: async () => {
+      await Promise.all([plume.close(), services.close()]);
+    },
+  };
+}

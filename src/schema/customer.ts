@@ -1,0 +1,103 @@
+import { builder } from '../builder.js';
+import type { Customer } from '../upstream/plume.js';
+import { wifiErrors } from './errors.js';
+import { customerRefSchema, splitIds, toGlobalId } from './ids.js';
+import { CustomerRef, LocationRef, SubAccountServiceRef } from './refs.js';
+import { servicesConnectionField } from './service.js';
+
+/** A subscriber in the WiFi cloud, with its sub-account in the services backend. */
+builder.node(CustomerRef, {
+  description: 'A subscriber (WiFi cloud customer) and the services on its sub-account.',
+  id: { resolve: (customer) => customer.id },
+  loadOne: (id, ctx) => (splitIds('Customer', id) ? ctx.loaders.customer.load(id) : null),
+  fields: (t) => ({
+    customerId: t.exposeString('id', { description: 'The WiFi cloud customer id.' }),
+    accountId: t.exposeString('accountId', { description: "The ISP's account id for this customer." }),
+    subAccountId: t.string({
+      description: 'The services backend sub-account of this customer (see the id mapping in the README).',
+      resolve: (customer, _, ctx) => ctx.mapping.subAccountId(customer),
+    }),
+    name: t.exposeString('name', { description: 'Full name.' }),
+    email: t.field({ type: 'EmailAddress', description: 'Contact email.', resolve: (c) => c.email }),
+    autoProvisioned: t.exposeBoolean('autoProvisioned', {
+      description: 'Auto-provisioned customers may have zero locations; others always keep at least one.',
+    }),
+    createdAt: t.field({ type: 'DateTime', description: 'When the customer was created.', resolve: (c) => c.createdAt }),
+    locations: t.field({
+      type: [LocationRef],
+      description: "The customer's locations (homes), oldest first.",
+      args: {
+        includeArchived: t.arg.boolean({
+          required: true,
+          defaultValue: false,
+          description: 'Also list archived (cancelled) locations.',
+        }),
+      },
+      resolve: async (customer, { includeArchived }, ctx) =>
+        (await ctx.loaders.locations.load(customer.id)).filter((l) => includeArchived || !l.archived),
+    }),
+    services: servicesConnectionField(
+      t,
+      SubAccountServiceRef,
+      "Services on the customer's sub-account (services contract: Services: List (Sub-Account)).",
+      (customer, ctx) => ({ scope: 'subAccount', ownerId: ctx.mapping.subAccountId(customer) }),
+    ),
+  }),
+});
+
+builder.queryFields((t) => ({
+  customer: t.field({
+    type: CustomerRef,
+    description: 'A customer by global ID or WiFi cloud customer id, as the Authorization token allows.',
+    args: {
+      id: t.arg.id({ required: true, description: 'Customer global ID or WiFi cloud customer id.' }).validate(customerRefSchema),
+    },
+    resolve: (_, { id }, ctx) => ctx.loaders.customer.load(id),
+  }),
+  customers: t.field({
+    type: [CustomerRef],
+    nullable: { list: false, items: true },
+    description: 'Several customers in one call (batched upstream); null, with an error, for each one that cannot be read.',
+    args: {
+      ids: t.arg
+        .idList({ required: true, description: 'Customer global IDs or WiFi cloud customer ids (at most 100).' })
+        .validate(customerRefSchema.array().max(100, 'at most 100 ids')),
+    },
+    // graphql-js turns an Error item into null plus a located error for that item.
+    resolve: (_, { ids }, ctx) => ctx.loaders.customer.loadMany(ids) as Promise<Customer[]>,
+  }),
+}));
+
+const DeleteCustomerInput = builder.inputType('DeleteCustomerInput', {
+  description: 'The customer to delete.',
+  fields: (t) => ({
+    customerId: t
+      .id({ required: true, description: 'The Customer global ID, or the WiFi cloud customer id.' })
+      .validate(customerRefSchema),
+  }),
+});
+
+const DeleteCustomerSuccess = builder.objectRef<{ customerId: string; count: number }>('DeleteCustomerSuccess').implement({
+  description: 'The customer was deleted, its locations archived and its nodes unclaimed; a GDPR delete has started.',
+  fields: (t) => ({
+    deletedCustomerId: t.id({ description: 'Global ID of the deleted customer.', resolve: (r) => toGlobalId('Customer', r.customerId) }),
+    customerId: t.exposeString('customerId', { description: 'The WiFi cloud customer id.' }),
+    count: t.exposeInt('count', { description: 'How many customers the WiFi cloud deleted (1).' }),
+  }),
+});
+
+builder.mutationField('deleteCustomer', (t) =>
+  t.field({
+    type: DeleteCustomerSuccess,
+    description:
+      'Full account service cancellation (WiFi cloud contract): deletes the customer, archives all its locations, unclaims all its hardware and starts a GDPR delete. License note: reduces the number of Plume licenses consumed by the ISP. Services on the sub-account are not touched: cancel them with cancelAllSubAccountServices.',
+    errors: { types: wifiErrors },
+    args: { input: t.arg({ type: DeleteCustomerInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const { count } = await ctx.plume.deleteCustomer(input.customerId);
+      ctx.loaders.customer.clear(input.customerId);
+      ctx.loaders.locations.clear(input.customerId);
+      return { customerId: input.customerId, count };
+    },
+  }),
+);

@@ -1,0 +1,104 @@
+import { InputValidationError } from '@pothos/plugin-validation';
+import { builder } from '../builder.js';
+import {
+  InvalidServiceLevelError,
+  LocationAlreadyArchivedError,
+  NoActiveServicesError,
+  NoClaimedNodesError,
+  NodeAlreadyUnclaimedError,
+  NotAuthorizedError,
+  NotFoundError,
+  ServicesRequestRejectedError,
+} from '../errors.js';
+
+/**
+ * The expected failures, as GraphQL types sharing the `Error` interface. Mutations list the ones they
+ * can return (errors-as-data); anything else is masked with a request id (see src/yoga.ts).
+ */
+
+export const ErrorInterface = builder.interfaceRef<Error & { code?: string }>('Error').implement({
+  description: 'An expected failure, returned as data by mutations.',
+  fields: (t) => ({
+    message: t.exposeString('message', { description: 'What went wrong, for people.' }),
+    code: t.string({
+      description: 'A stable machine-readable code, e.g. NOT_FOUND.',
+      resolve: (error) => error.code ?? 'INPUT_VALIDATION',
+    }),
+  }),
+});
+
+// Typed by class: the errors plugin matches a thrown error to its GraphQL type with instanceof.
+const errorType = (cls: new (...args: any[]) => Error & { code: string }, description: string) =>
+  builder.objectType(cls, { name: cls.name, description, interfaces: [ErrorInterface] });
+
+errorType(NotAuthorizedError, 'WiFi cloud 401: the Authorization header is missing or expired, or the customer is outside its administrative scope (or unknown to it).');
+
+const ResourceKind = builder.enumType('ResourceKind', {
+  description: 'The kind of resource a NotFoundError names.',
+  values: {
+    CUSTOMER: { value: 'Customer' },
+    LOCATION: { value: 'Location' },
+    NODE: { value: 'Node' },
+    SUB_ACCOUNT: { value: 'SubAccount' },
+  } as const,
+});
+
+errorType(NotFoundError, 'WiFi cloud 404: the named customer, location or node does not exist.');
+builder.objectFields(NotFoundError, (t) => ({
+  resource: t.field({ type: ResourceKind, description: 'Which kind of id was not found.', resolve: (e) => e.resource }),
+  id: t.exposeString('id', { description: 'The upstream id that was not found.' }),
+}));
+
+errorType(NoClaimedNodesError, 'WiFi cloud 404 on RMA: the location has zero claimed nodes.');
+builder.objectFields(NoClaimedNodesError, (t) => ({
+  locationId: t.exposeString('locationId', { description: 'The WiFi cloud location id.' }),
+}));
+
+errorType(NodeAlreadyUnclaimedError, 'WiFi cloud 400 on RMA: the node is already unclaimed.');
+builder.objectFields(NodeAlreadyUnclaimedError, (t) => ({
+  serialNumber: t.exposeString('serialNumber', { description: 'The serial number of the node.' }),
+}));
+
+errorType(LocationAlreadyArchivedError, 'WiFi cloud 409 on service cancellation: the location is already archived.');
+builder.objectFields(LocationAlreadyArchivedError, (t) => ({
+  locationId: t.exposeString('locationId', { description: 'The WiFi cloud location id.' }),
+}));
+
+errorType(InvalidServiceLevelError, "WiFi cloud 422 on suspension: the cloud rejected the 'status' value.");
+builder.objectFields(InvalidServiceLevelError, (t) => ({
+  status: t.exposeString('status', { description: 'The status value that was rejected.' }),
+}));
+
+errorType(NoActiveServicesError, 'Services backend: no active service matched the cancel or decrease (the contract requires at least one).');
+
+errorType(ServicesRequestRejectedError, 'Services backend 400: it rejected a field or parameter the gateway passed on.');
+builder.objectFields(ServicesRequestRejectedError, (t) => ({
+  upstreamCode: t.exposeInt('upstreamCode', { description: 'The services error code (2001 missing field, 2002 invalid value).' }),
+}));
+
+const ValidationIssue = builder
+  .objectRef<{ message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> }>('ValidationIssue')
+  .implement({
+    description: 'One problem with the input.',
+    fields: (t) => ({
+      message: t.exposeString('message', { description: 'What is wrong with the value.' }),
+      path: t.stringList({
+        description: 'Where in the arguments, e.g. ["input", "serialNumber"].',
+        resolve: (issue) => (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)),
+      }),
+    }),
+  });
+
+builder.objectType(InputValidationError, {
+  name: 'InputValidationError',
+  description: 'The input was rejected before any upstream call was made (the contracts\' 422 "input validation failed").',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    issues: t.field({ type: [ValidationIssue], description: 'Each problem found.', resolve: (e) => e.issues }),
+  }),
+});
+
+/** What every WiFi cloud mutation can fail with before its own rows. */
+export const wifiErrors = [InputValidationError, NotAuthorizedError, NotFoundError];
+/** What every services mutation can fail with (the owner is checked in the WiFi cloud first). */
+export const servicesErrors = [...wifiErrors, NoActiveServicesError, ServicesRequestRejectedError];

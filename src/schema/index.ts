@@ -1,0 +1,9 @@
+import { builder } from '../builder.js';
+import './errors.js';
+import './service.js';
+import './customer.js';
+import './location.js';
+import './wifi-node.js';
+
+/** Every schema file registers its types on the builder; this builds the one schema from them. */
+export const schema = builder.toSchema({ sortSchema: true });

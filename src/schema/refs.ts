@@ -1,0 +1,14 @@
+import { builder } from '../builder.js';
+import type { Customer, Location, WifiNode } from '../upstream/plume.js';
+import type { Service } from '../upstream/services.js';
+
+/**
+ * Type references shared across schema files (declared here, implemented in each type's own file),
+ * so that Customer ↔ Location ↔ WifiNode can point at each other without import cycles.
+ */
+export const CustomerRef = builder.objectRef<Customer>('Customer');
+export const LocationRef = builder.objectRef<Location>('Location');
+/** The contract's "Node" (a WiFi extender); Relay reserves the name `Node` for its interface. */
+export const WifiNodeRef = builder.objectRef<WifiNode & { customerId: string }>('WifiNode');
+export const LocationServiceRef = builder.objectRef<Service>('LocationService');
+export const SubAccountServiceRef = builder.objectRef<Service>('SubAccountService');

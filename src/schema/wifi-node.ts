@@ -1,0 +1,75 @@
+import { builder } from '../builder.js';
+import { NoClaimedNodesError, NodeAlreadyUnclaimedError } from '../errors.js';
+import { forgetLocation } from '../loaders.js';
+import type { Location } from '../upstream/plume.js';
+import { wifiErrors } from './errors.js';
+import { locationGlobalIdSchema, serialNumberSchema, splitIds } from './ids.js';
+import { LocationRef, WifiNodeRef } from './refs.js';
+
+/** A WiFi extender (the contract's "node"), claimed to a location, and its RMA. */
+
+const ConnectionState = builder.enumType('ConnectionState', {
+  description: 'Whether the node is online.',
+  values: ['CONNECTED', 'DISCONNECTED', 'UNKNOWN'] as const,
+});
+
+builder.node(WifiNodeRef, {
+  description: 'A WiFi extender (the WiFi cloud calls it a node), identified by its serial number.',
+  id: { resolve: (node) => `${node.customerId}:${node.locationId}:${node.serialNumber}` },
+  loadOne: async (id, ctx) => {
+    const [customerId, locationId, serialNumber] = splitIds('WifiNode', id) ?? [];
+    if (!customerId || !locationId) return null;
+    const nodes = await ctx.loaders.nodes.load({ customerId, locationId });
+    const node = nodes.find((n) => n.serialNumber === serialNumber);
+    return node ? { ...node, customerId } : null;
+  },
+  fields: (t) => ({
+    serialNumber: t.exposeString('serialNumber', { description: 'The serial number, used for RMA.' }),
+    model: t.exposeString('model', { description: 'Hardware model.' }),
+    nickname: t.string({ nullable: true, description: 'The name the customer gave it.', resolve: (n) => n.nickname ?? null }),
+    firmwareVersion: t.string({ nullable: true, description: 'Installed firmware.', resolve: (n) => n.firmwareVersion ?? null }),
+    connectionState: t.field({
+      type: ConnectionState,
+      description: 'Online state as the WiFi cloud last saw it.',
+      resolve: (n) => (n.connectionState === 'connected' ? 'CONNECTED' : n.connectionState === 'disconnected' ? 'DISCONNECTED' : 'UNKNOWN'),
+    }),
+    claimedAt: t.field({ type: 'DateTime', nullable: true, description: 'When it was claimed to the location.', resolve: (n) => n.claimedAt ?? null }),
+    location: t.field({
+      type: LocationRef,
+      description: 'The location it is claimed to.',
+      resolve: (n, _, ctx) => ctx.loaders.location.load({ customerId: n.customerId, locationId: n.locationId }),
+    }),
+  }),
+});
+
+const UnclaimNodeInput = builder.inputType('UnclaimNodeInput', {
+  description: 'The node to unclaim for RMA.',
+  fields: (t) => ({
+    locationId: t.id({ required: true, description: 'The Location global ID the node is claimed to.' }).validate(locationGlobalIdSchema),
+    serialNumber: t.string({ required: true, description: 'The serial number of the node.', validate: serialNumberSchema }),
+  }),
+});
+
+const UnclaimNodeSuccess = builder.objectRef<{ location: Location; serialNumber: string }>('UnclaimNodeSuccess').implement({
+  description: 'The node is unclaimed and can be shipped back for replacement.',
+  fields: (t) => ({
+    serialNumber: t.exposeString('serialNumber', { description: 'The unclaimed serial number.' }),
+    location: t.field({ type: LocationRef, description: 'The location, without the node.', resolve: (r) => r.location }),
+  }),
+});
+
+builder.mutationField('unclaimNode', (t) =>
+  t.field({
+    type: UnclaimNodeSuccess,
+    description:
+      'Single extender RMA (WiFi cloud contract): unclaims one node from its location so it can be returned. License note: reduces the number of Plume licenses consumed by the ISP.',
+    errors: { types: [...wifiErrors, NoClaimedNodesError, NodeAlreadyUnclaimedError] },
+    args: { input: t.arg({ type: UnclaimNodeInput, required: true }) },
+    resolve: async (_, { input }, ctx) => {
+      const key = input.locationId;
+      await ctx.plume.unclaimNode(key.customerId, key.locationId, input.serialNumber);
+      forgetLocation(ctx.loaders, key);
+      return { location: await ctx.loaders.location.load(key), serialNumber: input.serialNumber };
+    },
+  }),
+);

@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import {
+  InvalidServiceLevelError,
+  LocationAlreadyArchivedError,
+  NoClaimedNodesError,
+  NodeAlreadyUnclaimedError,
+  NotAuthorizedError,
+  NotFoundError,
+} from '../errors.js';
+import { type CallContext, type ClassifyError, HttpClient, type HttpClientOptions, type HttpRequest, path } from './http.js';
+
+/** Adapter for the WiFi cloud (docs/backends.md, "WiFi cloud"): typed methods over the shared client. */
+
+export const serviceLevelStatuses = ['noService', 'basicService', 'fullService'] as const;
+export type ServiceLevelStatus = (typeof serviceLevelStatuses)[number];
+
+const customerSchema = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  autoProvisioned: z.boolean(),
+  createdAt: z.string(),
+});
+const locationSchema = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  archived: z.boolean(),
+  archivedAt: z.string().nullish(),
+});
+const nodeSchema = z.object({
+  id: z.string(),
+  serialNumber: z.string(),
+  locationId: z.string(),
+  model: z.string(),
+  nickname: z.string().nullish(),
+  firmwareVersion: z.string().nullish(),
+  connectionState: z.string(),
+  claimedAt: z.string().nullish(),
+});
+const serviceLevelSchema = z.object({
+  status: z.enum(serviceLevelStatuses),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export type Customer = z.infer<typeof customerSchema>;
+export type Location = z.infer<typeof locationSchema>;
+export type WifiNode = z.infer<typeof nodeSchema>;
+export type ServiceLevel = z.infer<typeof serviceLevelSchema>;
+
+interface Ids {
+  customerId: string;
+  locationId?: string;
+  serialNumber?: string;
+  status?: string;
+}
+
+/** The contract's error tables, per call: which 4xx means which domain error for these ids. */
+function classify(ids: Ids): ClassifyError {
+  return (status, body) => {
+    const code = z.object({ error: z.object({ code: z.string() }) }).safeParse(body).data?.error.code;
+    switch (status) {
+      case 401:
+        return new NotAuthorizedError();
+      case 400:
+        return ids.serialNumber ? new NodeAlreadyUnclaimedError(ids.serialNumber) : undefined;
+      case 409:
+        return ids.locationId ? new LocationAlreadyArchivedError(ids.locationId) : undefined;
+      case 422:
+        return new InvalidServiceLevelError(ids.status ?? 'unknown');
+      case 404:
+        return notFound(ids, code);
+      default:
+        return undefined;
+    }
+  };
+}
+
+function notFound(ids: Ids, code: string | undefined): Error {
+  if (code === 'CUSTOMER_NOT_FOUND' || !ids.locationId) return new NotFoundError('Customer', ids.customerId);
+  if (code === 'NO_CLAIMED_NODES') return new NoClaimedNodesError(ids.locationId);
+  if (code === 'LOCATION_ARCHIVED') return new NotFoundError('Location', ids.locationId, 'the location is archived');
+  // Without a code (a real cloud may send none), the most specific id named by the call is the one missing.
+  if ((code === 'NODE_NOT_FOUND' || !code) && ids.serialNumber) return new NotFoundError('Node', ids.serialNumber);
+  return new NotFoundError('Location', ids.locationId);
+}
+
+export function createPlumeHttp(baseUrl: string, options: Omit<HttpClientOptions, 'classify'>): HttpClient {
+  return new HttpClient('plume', baseUrl, { ...options, classify: classify({ customerId: '' }) });
+}
+
+/** One instance per GraphQL request: it carries the caller's token, forwarded as is. */
+export class PlumeApi {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly call: CallContext & { authorization?: string },
+  ) {}
+
+  private send<T>(ids: Ids, req: Omit<HttpRequest<T>, 'classify'>): Promise<T> {
+    // A missing token can only end in 401: answer it without a round trip.
+    if (!this.call.authorization) return Promise.reject(new NotAuthorizedError());
+    return this.http.request(
+      { ...req, classify: classify(ids), headers: { authorization: this.call.authorization } },
+      this.call,
+    );
+  }
+
+  getCustomer(customerId: string): Promise<Customer> {
+    return this.send({ customerId }, {
+      operation: 'getCustomer',
+      method: 'GET',
+      path: path`/api/Customers/${customerId}`,
+      schema: customerSchema,
+    });
+  }
+
+  /** Batch read; ids out of scope or deleted are left out of the answer. */
+  getCustomers(customerIds: readonly string[]): Promise<Customer[]> {
+    return this.send({ customerId: customerIds.join(',') }, {
+      operation: 'getCustomers',
+      method: 'GET',
+      path: '/api/Customers',
+      query: { filter: JSON.stringify({ where: { id: { inq: customerIds } } }) },
+      schema: z.array(customerSchema),
+    });
+  }
+
+  listLocations(customerId: string): Promise<Location[]> {
+    return this.send({ customerId }, {
+      operation: 'listLocations',
+      method: 'GET',
+      path: path`/api/Customers/${customerId}/locations`,
+      schema: z.array(locationSchema),
+    });
+  }
+
+  getLocation(customerId: string, locationId: string): Promise<Location> {
+    return this.send({ customerId, locationId }, {
+      operation: 'getLocation',
+      method: 'GET',
+      path: path`/api/Customers/${customerId}/locations/${locationId}`,
+      schema: locationSchema,
+    });
+  }
+
+  async listNodes(customerId: string, locationId: string): Promise<WifiNode[]> {
+    const { nodes } = await this.send({ customerId, locationId }, {
+      operation: 'listNodes',
+      method: 'GET',
+      path: path`/api/Customers/${customerId}/locations/${locationId}/nodes`,
+      schema: z.object({ nodes: z.array(nodeSchema) }),
+    });
+    return nodes;
+  }
+
+  getServiceLevel(customerId: string, locationId: string): Promise<ServiceLevel> {
+    return this.send({ customerId, locationId }, {
+      operation: 'getServiceLevel',
+      method: 'GET',
+      path: path`/api/Customers/${customerId}/locations/${locationId}/serviceLevel`,
+      schema: serviceLevelSchema,
+    });
+  }
+
+  /** Contract: Account Suspension / Reduced functionality. */
+  setServiceLevel(customerId: string, locationId: string, status: ServiceLevelStatus): Promise<ServiceLevel> {
+    return this.send({ customerId, locationId, status }, {
+      operation: 'setServiceLevel',
+      method: 'PATCH',
+      path: path`/api/Customers/${customerId}/locations/${locationId}/serviceLevel`,
+      body: { status },
+      schema: serviceLevelSchema,
+    });
+  }
+
+  /** Contract: Single Plume Extender/Device RMA. */
+  unclaimNode(customerId: string, locationId: string, serialNumber: string): Promise<void> {
+    return this.send({ customerId, locationId, serialNumber }, {
+      operation: 'unclaimNode',
+      method: 'DELETE',
+      path: path`/api/Customers/${customerId}/locations/${locationId}/nodes/${serialNumber}`,
+    });
+  }
+
+  /** Contract: Service Cancellation. */
+  archiveLocation(customerId: string, locationId: string): Promise<void> {
+    return this.send({ customerId, locationId }, {
+      operation: 'archiveLocation',
+      method: 'DELETE',
+      path: path`/api/Customers/${customerId}/locations/${locationId}`,
+    });
+  }
+
+  /** Contract: Full Account Service Cancellation (also starts the cloud's GDPR delete). */
+  deleteCustomer(customerId: string): Promise<{ count: number }> {
+    return this.send({ customerId }, {
+      operation: 'deleteCustomer',
+      method: 'DELETE',
+      path: path`/api/Customers/${customerId}`,
+      schema: z.object({ count: z.number() }),
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import type { InputValidationError } from '@pothos/plugin-validation';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { createYoga, type GraphiQLOptions, type Plugin, useReadinessCheck } from 'graphql-yoga';
+import { createContextFactory, requestIdOf, type Upstreams } from './context.js';
+import { DomainError, UpstreamError } from './errors.js';
+import type { Logger } from './logger.js';
+import { schema } from './schema/index.js';
+
+export interface GatewayOptions {
+  upstreams: Upstreams;
+  logger: Logger;
+  /** false, or GraphiQL options (default query, headers). */
+  graphiql: false | GraphiQLOptions;
+  introspection: boolean;
+}
+
+export const MASKED_MESSAGE = 'Unexpected error. Quote the requestId when reporting it.';
+
+/**
+ * Yoga's error masking, extended: expected domain errors (and input validation) reach the client with a
+ * stable `extensions.code`; everything else becomes one masked message, logged here with its detail.
+ */
+function maskError(logger: Logger) {
+  return (error: unknown): Error => {
+    const graphqlError = error instanceof GraphQLError ? error : undefined;
+    const original = graphqlError?.originalError ?? error;
+    const located = (message: string, extensions: Record<string, unknown>) =>
+      new GraphQLError(message, { nodes: graphqlError?.nodes, path: graphqlError?.path, extensions });
+
+    if (original instanceof DomainError) return located(original.message, { code: original.code });
+    // Pothos rejects arguments (validation issues, malformed global IDs) with this error. Matched by
+    // name, not class: a bundler may load a second copy of the plugin module.
+    if (original instanceof Error && original.name === 'PothosValidationError') {
+      const { issues } = original as Partial<InputValidationError>;
+      return located(original.message, { code: 'BAD_USER_INPUT', ...(issues ? { issues } : {}) });
+    }
+    // GraphQL's own errors (syntax, validation) and those thrown on purpose with a code are safe to show.
+    if (graphqlError && (!graphqlError.originalError || graphqlError.originalError instanceof GraphQLError)) {
+      return graphqlError;
+    }
+    const upstream = original instanceof UpstreamError ? original : undefined;
+    logger.error({ err: original, path: graphqlError?.path }, 'unexpected error in a resolver');
+    return located(MASKED_MESSAGE, {
+      code: upstream ? 'UPSTREAM_ERROR' : 'INTERNAL_SERVER_ERROR',
+      ...(upstream?.details.upstreamRequestId ? { upstreamRequestId: upstream.details.upstreamRequestId } : {}),
+    });
+  };
+}
+
+/** Every response names its request id: in a header, and in each masked error so support can find the log. */
+function useRequestId(): Plugin {
+  return {
+    onResultProcess({ request, result }) {
+      const requestId = requestIdOf(request);
+      for (const single of Array.isArray(result) ? result : [result]) {
+        const errors = (single as { errors?: GraphQLError[] }).errors ?? [];
+        for (const error of errors) {
+          const code = error.extensions?.code;
+          if (code === 'INTERNAL_SERVER_ERROR' || code === 'UPSTREAM_ERROR') {
+            (error.extensions as Record<string, unknown>).requestId = requestId;
+          }
+        }
+      }
+    },
+    onResponse({ request, response }) {
+      response.headers.set('x-request-id', requestIdOf(request));
+    },
+  };
+}
+
+function useNoIntrospection(): Plugin {
+  return { onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) };
+}
+
+/** The GraphQL server, without listening: tests use it through `yoga.fetch` or a real port. */
+export function createGateway({ upstreams, logger, graphiql, introspection }: GatewayOptions) {
+  return createYoga({
+    schema,
+    context: createContextFactory(upstreams, logger),
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/healthz',
+    landingPage: false,
+    graphiql,
+    logging: {
+      debug: (...args) => logger.debug({ args }, 'yoga'),
+      info: (...args) => logger.info({ args }, 'yoga'),
+      warn: (...args) => logger.warn({ args }, 'yoga'),
+      error: (...args) => logger.error({ args }, 'yoga'),
+    },
+    maskedErrors: { maskError: maskError(logger) },
+    plugins: [
+      useRequestId(),
+      ...(introspection ? [] : [useNoIntrospection()]),
+      useReadinessCheck({
+        endpoint: '/readyz',
+        check: async () => (await Promise.all([upstreams.plume.ping(), upstreams.services.ping()])).every(Boolean),
+      }),
+    ],
+  });
+}
+
+export type Gateway = ReturnType<typeof createGateway>;

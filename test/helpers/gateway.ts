@@ -1,0 +1,90 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { pino } from 'pino';
+import { createApp, type App } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
+
+/**
+ * A gateway on an ephemeral loopback port with fresh simulators behind it, as `npm start` runs it:
+ * real HTTP on both sides. `logs` holds every log line, so tests can check what is (not) logged.
+ */
+export interface TestGateway {
+  url: string;
+  sandbox: Sandbox;
+  app: App;
+  logs: string[];
+  /** Runs a typed operation; `token: null` sends no Authorization header. */
+  execute<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables?: TVariables,
+    options?: { token?: string | null; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<TResult>>;
+  /** Upstream API requests served since the last `resetCounts()`. */
+  upstreamCalls(): { plume: number; services: number };
+  resetCounts(): void;
+  close(): Promise<void>;
+}
+
+export interface GraphQLResponse<T> {
+  status: number;
+  headers: Headers;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
+  text: string;
+}
+
+export async function startTestGateway(overrides: Partial<Config> = {}, { embedded = true } = {}): Promise<TestGateway> {
+  const sandbox = await startSandbox();
+  const config = { ...loadConfig({}), ...overrides };
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const logger = pino({ level: 'debug' }, sink);
+  const app = createApp(config, sandbox.upstream, logger, { embedded });
+  const server: Server = createServer(app.gateway);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    sandbox,
+    app,
+    logs,
+    async execute(document, variables, { token = DEMO_ADMIN_TOKEN, headers = {} } = {}) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token === null ? {} : { authorization: token }),
+          ...headers,
+        },
+        body: JSON.stringify({ query: print(document), variables }),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, text, ...JSON.parse(text) };
+    },
+    upstreamCalls: () => ({
+      plume: sandbox.plume.control.requests.length,
+      services: sandbox.services.control.requests.length,
+    }),
+    resetCounts() {
+      sandbox.plume.control.clearRequests();
+      sandbox.services.control.clearRequests();
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+      await sandbox.close();
+    },
+  };
+}
