@@ -23,6 +23,9 @@ export const faultSchema = z.object({
 });
 export type Fault = z.infer<typeof faultSchema>;
 
+/** Query parameters that carry credentials: recorded as `[redacted]`, never as sent. */
+const SECRET_QUERY_KEYS = new Set(['api_key', 'access_token']);
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -70,7 +73,10 @@ export class SandboxControl {
     return async (c, next) => {
       const path = c.req.path;
       if (path.startsWith('/__sandbox')) return next();
-      this.requests.push({ method: c.req.method, path, query: c.req.query() });
+      const query = Object.fromEntries(
+        Object.entries(c.req.query()).map(([key, value]) => [key, SECRET_QUERY_KEYS.has(key) ? '[redacted]' : value]),
+      );
+      this.requests.push({ method: c.req.method, path, query });
       const fault = this.take(c.req.method, path);
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault?.status !== undefined) return this.faultResponse(c, fault.status, fault.body);
