@@ -6,7 +6,18 @@ import { DEMO_ADMIN_TOKEN } from './sandbox/seed.js';
 import { createPlumeHttp } from './upstream/plume.js';
 import { createServicesHttp } from './upstream/services.js';
 import { createGateway, type Gateway } from './yoga.js';
-import { defaultTourQuery } from './tour.js';
+import { tourSteps } from './tour/index.js';
+
+/** GraphiQL on the simulators: the tour's steps as tabs, the demo token in every tab's headers. */
+function embeddedGraphiql() {
+  const headers = JSON.stringify({ Authorization: DEMO_ADMIN_TOKEN }, null, 2);
+  return {
+    defaultQuery: tourSteps[0]?.document,
+    headers,
+    defaultHeaders: headers,
+    defaultTabs: tourSteps.map((step) => ({ query: step.document, headers })),
+  };
+}
 
 export interface App {
   gateway: Gateway;
@@ -39,8 +50,7 @@ export function createApp(config: Config, upstream: UpstreamConfig, logger: Logg
     graphiql: graphiqlOn
       ? {
           title: 'subscriber-graph',
-          defaultQuery: embedded ? defaultTourQuery : undefined,
-          headers: embedded ? JSON.stringify({ Authorization: DEMO_ADMIN_TOKEN }, null, 2) : undefined,
+          ...(embedded ? embeddedGraphiql() : {}),
         }
       : false,
   });

@@ -44,8 +44,10 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     force.unref();
-    server.closeIdleConnections();
+    // close() stops accepting; keep-alive sockets freed by finished requests are swept as they go idle.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    clearInterval(sweep);
     await app.close();
     await sandbox?.close();
     logger.info('stopped');

@@ -92,7 +92,7 @@ builder.mutationField('deleteCustomer', (t) =>
     description:
       'Full account service cancellation (WiFi cloud contract): deletes the customer, archives all its locations, unclaims all its hardware and starts a GDPR delete. License note: reduces the number of Plume licenses consumed by the ISP. Services on the sub-account are not touched: cancel them with cancelAllSubAccountServices.',
     errors: { types: wifiErrors },
-    args: { input: t.arg({ type: DeleteCustomerInput, required: true }) },
+    args: { input: t.arg({ type: DeleteCustomerInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const { count } = await ctx.plume.deleteCustomer(input.customerId);
       ctx.loaders.customer.clear(input.customerId);

@@ -106,7 +106,7 @@ builder.mutationFields((t) => ({
     description:
       "Service cancellation (WiFi cloud contract): archives the location, putting its WiFi configuration beyond use, and unclaims all its hardware. License note: reduces the number of Plume licenses consumed by the ISP. The location's services are not touched: cancel them with cancelServices.",
     errors: { types: [...wifiErrors, LocationAlreadyArchivedError] },
-    args: { input: t.arg({ type: LocationInput('ArchiveLocationInput', 'The location to archive.'), required: true }) },
+    args: { input: t.arg({ type: LocationInput('ArchiveLocationInput', 'The location to archive.'), required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       await ctx.plume.archiveLocation(input.locationId.customerId, input.locationId.locationId);
       forgetLocation(ctx.loaders, input.locationId);
@@ -118,7 +118,7 @@ builder.mutationFields((t) => ({
     description:
       'Account suspension or reduced functionality (WiFi cloud contract): sets the service level of a location. License note: may not affect the number of Plume licenses consumed by the ISP.',
     errors: { types: [...wifiErrors, InvalidServiceLevelError] },
-    args: { input: t.arg({ type: SetServiceLevelInput, required: true }) },
+    args: { input: t.arg({ type: SetServiceLevelInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = input.locationId;
       const level = await ctx.plume.setServiceLevel(key.customerId, key.locationId, input.level);

@@ -173,7 +173,7 @@ builder.mutationFields((t) => ({
     description:
       'Stops active services on a location (services contract: Services: Cancel (Location)). Without skus, every active service of the location stops.',
     errors: { types: servicesErrors },
-    args: { input: t.arg({ type: CancelServicesInput, required: true }) },
+    args: { input: t.arg({ type: CancelServicesInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const location = await ctx.loaders.location.load(input.locationId);
       const services = await ctx.services.cancelLocationServices({
@@ -190,7 +190,7 @@ builder.mutationFields((t) => ({
     description:
       "Decreases SKU quantities on a customer's sub-account; a quantity reaching 0 stops the service (services contract: Services: Cancel (Account)).",
     errors: { types: servicesErrors },
-    args: { input: t.arg({ type: ReduceSubAccountServicesInput, required: true }) },
+    args: { input: t.arg({ type: ReduceSubAccountServicesInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const customer = await ctx.loaders.customer.load(input.customerId);
       const services = await ctx.services.reduceSubAccountServices({
@@ -207,7 +207,7 @@ builder.mutationFields((t) => ({
     description:
       "Stops every active service (all quantities) on a customer's sub-account (services contract: Services: Cancel All (Account)).",
     errors: { types: servicesErrors },
-    args: { input: t.arg({ type: CancelAllSubAccountServicesInput, required: true }) },
+    args: { input: t.arg({ type: CancelAllSubAccountServicesInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const customer = await ctx.loaders.customer.load(input.customerId);
       const services = await ctx.services.cancelAllSubAccountServices({

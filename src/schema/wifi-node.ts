@@ -64,7 +64,7 @@ builder.mutationField('unclaimNode', (t) =>
     description:
       'Single extender RMA (WiFi cloud contract): unclaims one node from its location so it can be returned. License note: reduces the number of Plume licenses consumed by the ISP.',
     errors: { types: [...wifiErrors, NoClaimedNodesError, NodeAlreadyUnclaimedError] },
-    args: { input: t.arg({ type: UnclaimNodeInput, required: true }) },
+    args: { input: t.arg({ type: UnclaimNodeInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = input.locationId;
       await ctx.plume.unclaimNode(key.customerId, key.locationId, input.serialNumber);

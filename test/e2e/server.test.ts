@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
+
+/**
+ * The gateway as `npm start` runs it: a separate process on the embedded default, real HTTP only.
+ * PORT=0 lets the OS pick a free port; the start-up log line says which.
+ */
+
+const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+const serverEntry = new URL('../../src/server.ts', import.meta.url).pathname;
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+const running: ChildProcess[] = [];
+
+function startServer(env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(tsx, [serverEntry], {
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = /(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(output);
+      if (match) resolve({ child, url: match[1]!, output: () => output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+}
+
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('npm start on the embedded default', () => {
+  it('serves the seeded graph, health and readiness over HTTP', async () => {
+    const { url, output } = await startServer();
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: DEMO_ADMIN_TOKEN },
+      body: JSON.stringify({
+        query: '{ customer(id: "650000000000000000000001") { name locations { name } } }',
+      }),
+    });
+    expect(await response.json()).toEqual({
+      data: { customer: { name: 'Ada Lovelace', locations: [{ name: 'Home' }, { name: 'Holiday cottage' }] } },
+    });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    expect(output()).toContain('started the built-in simulators');
+    expect(output()).not.toContain(DEMO_ADMIN_TOKEN);
+  });
+
+  it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
+    const { child, url, output } = await startServer();
+    // Make the WiFi cloud simulator answer slowly, so the request is surely in flight at SIGTERM.
+    const plumeUrl = /"plume":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output())![1];
+    await fetch(`${plumeUrl}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '/api/Customers*', delayMs: 400 }),
+    });
+    const inFlight = fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: DEMO_ADMIN_TOKEN },
+      body: JSON.stringify({ query: '{ customers(ids: ["650000000000000000000001", "650000000000000000000003"]) { name } }' }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    child.kill('SIGTERM');
+    const body = await (await inFlight).json();
+    expect(body).toEqual({ data: { customers: [{ name: 'Ada Lovelace' }, { name: 'Linus Torvalds' }] } });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
+  it.each([
+    [{ PORT: 'not-a-port' }, 'PORT: Invalid input: expected number'],
+    [{ PLUME_API_URL: 'http://127.0.0.1:1' }, 'SERVICES_API_URL: is required when an upstream URL is configured'],
+    [{ UPSTREAM_TIMEOUT_MS: '0' }, 'UPSTREAM_TIMEOUT_MS'],
+  ])('fails fast on bad configuration %j, naming the variable', async (env, message) => {
+    const child = spawn(tsx, [serverEntry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.push(child);
+    let output = '';
+    child.stdout!.on('data', (c: Buffer) => (output += c));
+    child.stderr!.on('data', (c: Buffer) => (output += c));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(output).toContain(message);
+  });
+});
