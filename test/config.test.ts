@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const production = {
+  PLUME_API_URL: 'https://wifi.example.net/',
+  SERVICES_API_URL: 'https://services.example.net',
+  SERVICES_API_KEY: 'k',
+  SERVICES_ACCOUNT_ID: 'ISP-MAIN',
+};
+
+describe('loadConfig', () => {
+  it('defaults to the embedded simulators on 127.0.0.1:4000', () => {
+    const config = loadConfig({});
+    expect(config.upstream).toBeUndefined();
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 4000, upstreamTimeoutMs: 10_000, subAccountIdField: 'accountId' });
+    expect(config.graphiql).toBeUndefined();
+  });
+
+  it('reads a production configuration, trimming trailing slashes from URLs', () => {
+    const config = loadConfig({ ...production, PORT: '8080', GRAPHIQL: 'false', UPSTREAM_TIMEOUT_MS: '2500' });
+    expect(config.upstream).toEqual({
+      plumeUrl: 'https://wifi.example.net',
+      servicesUrl: 'https://services.example.net',
+      servicesApiKey: 'k',
+      servicesAccountId: 'ISP-MAIN',
+    });
+    expect(config).toMatchObject({ port: 8080, graphiql: false, upstreamTimeoutMs: 2500 });
+  });
+
+  it.each([
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PLUME_API_URL: 'ftp://x' }, 'PLUME_API_URL'],
+    [{ ...production, SERVICES_API_KEY: undefined }, 'SERVICES_API_KEY: is required'],
+    [{ SERVICES_API_VERSION: '2026-11-01' }, 'SERVICES_API_VERSION: must be a version date YYYYMMDD'],
+    [{ SUBACCOUNT_ID_FIELD: 'email' }, 'SUBACCOUNT_ID_FIELD'],
+    [{ GRAPHIQL: 'yes' }, 'GRAPHIQL'],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never echoes a value in its error, so a misplaced secret stays out of logs', () => {
+    const secret = 'sk-live-5f2a9c';
+    expect(() => loadConfig({ ...production, SERVICES_API_VERSION: secret, PLUME_API_URL: secret })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(secret) }),
+    );
+  });
+});
