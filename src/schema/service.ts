@@ -167,6 +167,17 @@ const CancelAllSubAccountServicesSuccess = subAccountSuccess(
   'Each service this call stopped.',
 );
 
+/**
+ * Runs a services change for a customer's sub-account. The customer is loaded from the WiFi cloud with
+ * the caller's token first: that is what limits the change to the token's scope.
+ */
+async function changeSubAccount(ctx: Context, customerId: string, change: (subAccountId: string) => Promise<Service[]>) {
+  const customer = await ctx.loaders.customer.load(customerId);
+  const services = await change(ctx.mapping.subAccountId(customer));
+  forgetServices(ctx.loaders);
+  return { customer, services };
+}
+
 builder.mutationFields((t) => ({
   cancelServices: t.field({
     type: CancelServicesSuccess,
@@ -191,16 +202,14 @@ builder.mutationFields((t) => ({
       "Decreases SKU quantities on a customer's sub-account; a quantity reaching 0 stops the service (services contract: Services: Cancel (Account)).",
     errors: { types: servicesErrors },
     args: { input: t.arg({ type: ReduceSubAccountServicesInput, required: true, description: 'What to change.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const customer = await ctx.loaders.customer.load(input.customerId);
-      const services = await ctx.services.reduceSubAccountServices({
-        subAccountId: ctx.mapping.subAccountId(customer),
-        skuRemovals: input.skuRemovals.map((r) => ({ sku: r.sku, quantity: r.quantity ?? 1 })),
-        agreementId: input.agreementId ?? undefined,
-      });
-      forgetServices(ctx.loaders);
-      return { customer, services };
-    },
+    resolve: (_, { input }, ctx) =>
+      changeSubAccount(ctx, input.customerId, (subAccountId) =>
+        ctx.services.reduceSubAccountServices({
+          subAccountId,
+          skuRemovals: input.skuRemovals.map((r) => ({ sku: r.sku, quantity: r.quantity ?? 1 })),
+          agreementId: input.agreementId ?? undefined,
+        }),
+      ),
   }),
   cancelAllSubAccountServices: t.field({
     type: CancelAllSubAccountServicesSuccess,
@@ -208,14 +217,9 @@ builder.mutationFields((t) => ({
       "Stops every active service (all quantities) on a customer's sub-account (services contract: Services: Cancel All (Account)).",
     errors: { types: servicesErrors },
     args: { input: t.arg({ type: CancelAllSubAccountServicesInput, required: true, description: 'What to change.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const customer = await ctx.loaders.customer.load(input.customerId);
-      const services = await ctx.services.cancelAllSubAccountServices({
-        subAccountId: ctx.mapping.subAccountId(customer),
-        agreementId: input.agreementId ?? undefined,
-      });
-      forgetServices(ctx.loaders);
-      return { customer, services };
-    },
+    resolve: (_, { input }, ctx) =>
+      changeSubAccount(ctx, input.customerId, (subAccountId) =>
+        ctx.services.cancelAllSubAccountServices({ subAccountId, agreementId: input.agreementId ?? undefined }),
+      ),
   }),
 }));
