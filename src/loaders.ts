@@ -68,3 +68,11 @@ export function forgetLocation(loaders: Loaders, key: LocationKey): void {
 export function forgetServices(loaders: Loaders): void {
   loaders.servicePage.clearAll();
 }
+
+/**
+ * For list items (`nodes(ids:)`, `customers(ids:)`): hands a failed load back as its Error value instead of
+ * rejecting, so graphql-js nulls just that item, with its own error, and keeps the rest of the list.
+ */
+export function itemOrError<T>(load: Promise<T>): Promise<T> {
+  return load.catch((error: Error) => error as unknown as T);
+}

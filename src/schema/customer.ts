@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { itemOrError } from '../loaders.js';
 import type { Customer } from '../upstream/plume.js';
 import { wifiErrors } from './errors.js';
 import { customerRefSchema, splitIds, toGlobalId } from './ids.js';
@@ -9,7 +10,7 @@ import { servicesConnectionField } from './service.js';
 builder.node(CustomerRef, {
   description: 'A subscriber (WiFi cloud customer) and the services on its sub-account.',
   id: { resolve: (customer) => customer.id },
-  loadOne: (id, ctx) => (splitIds('Customer', id) ? ctx.loaders.customer.load(id) : null),
+  loadOne: (id, ctx) => (splitIds('Customer', id) ? itemOrError(ctx.loaders.customer.load(id)) : null),
   fields: (t) => ({
     customerId: t.exposeString('id', { description: 'The WiFi cloud customer id.' }),
     accountId: t.exposeString('accountId', { description: "The ISP's account id for this customer." }),
@@ -34,7 +35,9 @@ builder.node(CustomerRef, {
         }),
       },
       resolve: async (customer, { includeArchived }, ctx) =>
-        (await ctx.loaders.locations.load(customer.id)).filter((l) => includeArchived || !l.archived),
+        (await ctx.loaders.locations.load(customer.id))
+          .filter((l) => includeArchived || !l.archived)
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
     }),
     services: servicesConnectionField(
       t,

@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { LocationAlreadyArchivedError, InvalidServiceLevelError } from '../errors.js';
-import { forgetLocation, type LocationKey } from '../loaders.js';
+import { forgetLocation, itemOrError, type LocationKey } from '../loaders.js';
 import type { Location, ServiceLevelStatus } from '../upstream/plume.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, splitIds } from './ids.js';
@@ -36,7 +36,7 @@ builder.node(LocationRef, {
   id: { resolve: (location) => `${location.customerId}:${location.id}` },
   loadOne: (id, ctx) => {
     const [customerId, locationId] = splitIds('Location', id) ?? [];
-    return customerId && locationId ? ctx.loaders.location.load({ customerId, locationId }) : null;
+    return customerId && locationId ? itemOrError(ctx.loaders.location.load({ customerId, locationId })) : null;
   },
   fields: (t) => ({
     locationId: t.exposeString('id', { description: 'The WiFi cloud location id (also the services backend location id by default).' }),
