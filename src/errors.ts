@@ -1,3 +1,5 @@
+import type { ServiceLevelStatus } from './upstream/plume.js';
+
 /**
  * Expected failures of the domain, one class per outcome the contracts list. The schema exposes each
  * as a GraphQL type (src/schema/errors.ts); anything that is not a DomainError is masked by Yoga.
@@ -58,7 +60,7 @@ export class LocationAlreadyArchivedError extends DomainError {
 /** Contract 422 (Account Suspension): the upstream rejected the `status` value. */
 export class InvalidServiceLevelError extends DomainError {
   readonly code = 'INVALID_SERVICE_LEVEL';
-  constructor(readonly status: string) {
+  constructor(readonly status: ServiceLevelStatus) {
     super(`Service level ${status} was rejected by the WiFi cloud.`);
   }
 }

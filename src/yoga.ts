@@ -3,6 +3,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, useReadinessCheck } from 'graphql-yoga';
 import { createContextFactory, requestIdOf, type Upstreams } from './context.js';
 import { DomainError, UpstreamError } from './errors.js';
+import { selfHostedGraphiql } from './graphiql.js';
 import type { Logger } from './logger.js';
 import { schema } from './schema/index.js';
 
@@ -74,13 +75,17 @@ function useNoIntrospection(): Plugin {
 
 /** The GraphQL server, without listening: tests use it through `yoga.fetch` or a real port. */
 export function createGateway({ upstreams, logger, graphiql, introspection }: GatewayOptions) {
+  const graphqlEndpoint = '/graphql';
+  // GraphiQL's files come from the gateway, not a CDN: the page works offline and under a strict CSP.
+  const selfHosted = graphiql ? selfHostedGraphiql(graphqlEndpoint) : undefined;
   return createYoga({
     schema,
     context: createContextFactory(upstreams, logger),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint,
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     graphiql,
+    ...(selfHosted ? { renderGraphiQL: selfHosted.render } : {}),
     logging: {
       debug: (...args) => logger.debug({ args }, 'yoga'),
       info: (...args) => logger.info({ args }, 'yoga'),
@@ -89,6 +94,7 @@ export function createGateway({ upstreams, logger, graphiql, introspection }: Ga
     },
     maskedErrors: { maskError: maskError(logger) },
     plugins: [
+      ...(selfHosted ? [selfHosted.plugin] : []),
       useRequestId(),
       ...(introspection ? [] : [useNoIntrospection()]),
       useReadinessCheck({

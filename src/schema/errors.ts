@@ -10,6 +10,7 @@ import {
   NotFoundError,
   ServicesRequestRejectedError,
 } from '../errors.js';
+import { ServiceLevel } from './refs.js';
 
 /**
  * The expected failures, as GraphQL types sharing the `Error` interface. Mutations list the ones they
@@ -66,7 +67,7 @@ builder.objectFields(LocationAlreadyArchivedError, (t) => ({
 
 errorType(InvalidServiceLevelError, "WiFi cloud 422 on suspension: the cloud rejected the 'status' value.");
 builder.objectFields(InvalidServiceLevelError, (t) => ({
-  status: t.exposeString('status', { description: 'The status value that was rejected.' }),
+  level: t.field({ type: ServiceLevel, description: 'The level that was rejected.', resolve: (e) => e.status }),
 }));
 
 errorType(NoActiveServicesError, 'Services backend: no active service matched the cancel or decrease (the contract requires at least one).');

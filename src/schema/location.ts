@@ -1,27 +1,20 @@
 import { builder } from '../builder.js';
+import type { Context } from '../context.js';
 import { LocationAlreadyArchivedError, InvalidServiceLevelError } from '../errors.js';
 import { forgetLocation, itemOrError, type LocationKey } from '../loaders.js';
-import type { Location, ServiceLevelStatus } from '../upstream/plume.js';
+import type { Location, ServiceLevel as ServiceLevelState, ServiceLevelStatus } from '../upstream/plume.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, splitIds } from './ids.js';
-import { CustomerRef, LocationRef, LocationServiceRef, WifiNodeRef } from './refs.js';
+import { CustomerRef, LocationRef, LocationServiceRef, ServiceLevel, WifiNodeRef } from './refs.js';
 import { servicesConnectionField } from './service.js';
 
 /** A customer's home in the WiFi cloud: its nodes, service level and services. */
 
 export const keyOf = (location: Location): LocationKey => ({ customerId: location.customerId, locationId: location.id });
 
-export const ServiceLevel = builder.enumType('ServiceLevel', {
-  description: "A location's level of WiFi service (WiFi cloud contract: Account Suspension / Reduced functionality).",
-  values: {
-    NO_SERVICE: { value: 'noService', description: 'Prevents WiFi on access points (suspension).' },
-    BASIC_SERVICE: { value: 'basicService', description: 'Removes some adaptive WiFi and security features.' },
-    FULL_SERVICE: { value: 'fullService', description: 'Full working service.' },
-  } as const satisfies Record<string, { value: ServiceLevelStatus; description: string }>,
-});
 
 const LocationServiceLevel = builder
-  .objectRef<{ status: ServiceLevelStatus; createdAt: string; updatedAt: string }>('LocationServiceLevel')
+  .objectRef<ServiceLevelState>('LocationServiceLevel')
   .implement({
     description: 'The service level of a location and when it last changed.',
     fields: (t) => ({
@@ -74,14 +67,28 @@ const LocationInput = (name: string, description: string) =>
     }),
   });
 
-const ArchiveLocationSuccess = builder.objectRef<{ location: Location }>('ArchiveLocationSuccess').implement({
+/**
+ * Success payloads read the changed objects afresh, field by field and nullable: if that read fails, the
+ * client still learns that the change itself happened (a field error, not a lost success).
+ */
+const changedLocation = (description: string) =>
+  ({
+    type: LocationRef,
+    nullable: true,
+    description: `${description} Null (with an error) only if re-reading it failed after the change succeeded.`,
+    resolve: (r: { key: LocationKey }, _: unknown, ctx: Context) => ctx.loaders.location.load(r.key),
+  }) as const;
+
+const ArchiveLocationSuccess = builder.objectRef<{ key: LocationKey }>('ArchiveLocationSuccess').implement({
   description: 'The location is archived and its nodes unclaimed.',
   fields: (t) => ({
-    location: t.field({ type: LocationRef, description: 'The archived location.', resolve: (r) => r.location }),
+    location: t.field(changedLocation('The archived location.')),
     customer: t.field({
       type: CustomerRef,
-      description: 'The owner: a customer that is not auto-provisioned gets a new empty location after its last one is archived.',
-      resolve: (r, _, ctx) => ctx.loaders.customer.load(r.location.customerId),
+      nullable: true,
+      description:
+        'The owner: a customer that is not auto-provisioned gets a new empty location after its last one is archived.',
+      resolve: (r, _, ctx) => ctx.loaders.customer.load(r.key.customerId),
     }),
   }),
 });
@@ -94,10 +101,18 @@ const SetServiceLevelInput = builder.inputType('SetServiceLevelInput', {
   }),
 });
 
-const LocationResult = (name: string, description: string) =>
-  builder.objectRef<{ location: Location }>(name).implement({
-    description,
-    fields: (t) => ({ location: t.field({ type: LocationRef, description: 'The location as it is now.', resolve: (r) => r.location }) }),
+const SetServiceLevelSuccess = builder
+  .objectRef<{ key: LocationKey; serviceLevel: ServiceLevelState }>('SetServiceLevelSuccess')
+  .implement({
+    description: 'The new service level is set.',
+    fields: (t) => ({
+      serviceLevel: t.field({
+        type: LocationServiceLevel,
+        description: 'The level as the WiFi cloud answered it.',
+        resolve: (r) => r.serviceLevel,
+      }),
+      location: t.field(changedLocation('The location as it is now.')),
+    }),
   });
 
 builder.mutationFields((t) => ({
@@ -110,20 +125,20 @@ builder.mutationFields((t) => ({
     resolve: async (_, { input }, ctx) => {
       await ctx.plume.archiveLocation(input.locationId.customerId, input.locationId.locationId);
       forgetLocation(ctx.loaders, input.locationId);
-      return { location: await ctx.loaders.location.load(input.locationId) };
+      return { key: input.locationId };
     },
   }),
   setServiceLevel: t.field({
-    type: LocationResult('SetServiceLevelSuccess', 'The location with its new service level.'),
+    type: SetServiceLevelSuccess,
     description:
       'Account suspension or reduced functionality (WiFi cloud contract): sets the service level of a location. License note: may not affect the number of Plume licenses consumed by the ISP.',
     errors: { types: [...wifiErrors, InvalidServiceLevelError] },
     args: { input: t.arg({ type: SetServiceLevelInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = input.locationId;
-      const level = await ctx.plume.setServiceLevel(key.customerId, key.locationId, input.level);
-      ctx.loaders.serviceLevel.clear(key).prime(key, level);
-      return { location: await ctx.loaders.location.load(key) };
+      const serviceLevel = await ctx.plume.setServiceLevel(key.customerId, key.locationId, input.level);
+      ctx.loaders.serviceLevel.clear(key).prime(key, serviceLevel);
+      return { key, serviceLevel };
     },
   }),
 }));

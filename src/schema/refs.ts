@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import type { Customer, Location, WifiNode } from '../upstream/plume.js';
+import type { Customer, Location, ServiceLevelStatus, WifiNode } from '../upstream/plume.js';
 import type { Service } from '../upstream/services.js';
 
 /**
@@ -12,3 +12,12 @@ export const LocationRef = builder.objectRef<Location>('Location');
 export const WifiNodeRef = builder.objectRef<WifiNode & { customerId: string }>('WifiNode');
 export const LocationServiceRef = builder.objectRef<Service>('LocationService');
 export const SubAccountServiceRef = builder.objectRef<Service>('SubAccountService');
+
+export const ServiceLevel = builder.enumType('ServiceLevel', {
+  description: "A location's level of WiFi service (WiFi cloud contract: Account Suspension / Reduced functionality).",
+  values: {
+    NO_SERVICE: { value: 'noService', description: 'Prevents WiFi on access points (suspension).' },
+    BASIC_SERVICE: { value: 'basicService', description: 'Removes some adaptive WiFi and security features.' },
+    FULL_SERVICE: { value: 'fullService', description: 'Full working service.' },
+  } as const satisfies Record<string, { value: ServiceLevelStatus; description: string }>,
+});

@@ -1,7 +1,6 @@
 import { builder } from '../builder.js';
 import { NoClaimedNodesError, NodeAlreadyUnclaimedError } from '../errors.js';
-import { forgetLocation } from '../loaders.js';
-import type { Location } from '../upstream/plume.js';
+import { forgetLocation, type LocationKey } from '../loaders.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, serialNumberSchema, splitIds } from './ids.js';
 import { LocationRef, WifiNodeRef } from './refs.js';
@@ -50,11 +49,16 @@ const UnclaimNodeInput = builder.inputType('UnclaimNodeInput', {
   }),
 });
 
-const UnclaimNodeSuccess = builder.objectRef<{ location: Location; serialNumber: string }>('UnclaimNodeSuccess').implement({
+const UnclaimNodeSuccess = builder.objectRef<{ key: LocationKey; serialNumber: string }>('UnclaimNodeSuccess').implement({
   description: 'The node is unclaimed and can be shipped back for replacement.',
   fields: (t) => ({
     serialNumber: t.exposeString('serialNumber', { description: 'The unclaimed serial number.' }),
-    location: t.field({ type: LocationRef, description: 'The location, without the node.', resolve: (r) => r.location }),
+    location: t.field({
+      type: LocationRef,
+      nullable: true,
+      description: 'The location, without the node. Null (with an error) only if re-reading it failed after the unclaim succeeded.',
+      resolve: (r, _, ctx) => ctx.loaders.location.load(r.key),
+    }),
   }),
 });
 
@@ -69,7 +73,7 @@ builder.mutationField('unclaimNode', (t) =>
       const key = input.locationId;
       await ctx.plume.unclaimNode(key.customerId, key.locationId, input.serialNumber);
       forgetLocation(ctx.loaders, key);
-      return { location: await ctx.loaders.location.load(key), serialNumber: input.serialNumber };
+      return { key, serialNumber: input.serialNumber };
     },
   }),
 );

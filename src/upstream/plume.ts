@@ -55,7 +55,7 @@ interface Ids {
   customerId: string;
   locationId?: string;
   serialNumber?: string;
-  status?: string;
+  status?: ServiceLevelStatus;
 }
 
 /** The contract's error tables, per call: which 4xx means which domain error for these ids. */
@@ -70,7 +70,7 @@ function classify(ids: Ids): ClassifyError {
       case 409:
         return ids.locationId ? new LocationAlreadyArchivedError(ids.locationId) : undefined;
       case 422:
-        return new InvalidServiceLevelError(ids.status ?? 'unknown');
+        return ids.status ? new InvalidServiceLevelError(ids.status) : undefined;
       case 404:
         return notFound(ids, code);
       default:

@@ -8,8 +8,10 @@ import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
  * PORT=0 lets the OS pick a free port; the start-up log line says which.
  */
 
-const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
 const serverEntry = new URL('../../src/server.ts', import.meta.url).pathname;
+// Node itself with tsx's loader, not the tsx wrapper: one process, so signals reach the server directly
+// and a killed test leaves no orphan holding ports.
+const nodeArgs = ['--import', 'tsx', serverEntry];
 
 interface Started {
   child: ChildProcess;
@@ -20,7 +22,7 @@ interface Started {
 const running: ChildProcess[] = [];
 
 function startServer(env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(tsx, [serverEntry], {
+  const child = spawn(process.execPath, nodeArgs, {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -89,7 +91,7 @@ describe('npm start on the embedded default', () => {
     [{ PLUME_API_URL: 'http://127.0.0.1:1' }, 'SERVICES_API_URL: is required when an upstream URL is configured'],
     [{ UPSTREAM_TIMEOUT_MS: '0' }, 'UPSTREAM_TIMEOUT_MS'],
   ])('fails fast on bad configuration %j, naming the variable', async (env, message) => {
-    const child = spawn(tsx, [serverEntry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, nodeArgs, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     running.push(child);
     let output = '';
     child.stdout!.on('data', (c: Buffer) => (output += c));

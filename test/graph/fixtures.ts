@@ -1,0 +1,50 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { expect } from 'vitest';
+import { customerIds, DEMO_ADMIN_TOKEN, locationIds, SERVICES_API_KEY } from '../../src/sandbox/seed.js';
+
+/** Global IDs of the seeded data (src/sandbox/seed.ts), as the graph hands them out. */
+
+export const customerGid = (customerId: string): string => encodeGlobalID('Customer', customerId);
+export const locationGid = (customerId: string, locationId: string): string =>
+  encodeGlobalID('Location', `${customerId}:${locationId}`);
+
+export const customers = {
+  ada: customerGid(customerIds.ada),
+  grace: customerGid(customerIds.grace),
+  linus: customerGid(customerIds.linus),
+  margaret: customerGid(customerIds.margaret),
+} as const;
+
+export const locations = {
+  adaHome: locationGid(customerIds.ada, locationIds.adaHome),
+  adaCottage: locationGid(customerIds.ada, locationIds.adaCottage),
+  adaOldFlat: locationGid(customerIds.ada, locationIds.adaOldFlat),
+  graceApartment: locationGid(customerIds.grace, locationIds.graceApartment),
+  linusHome: locationGid(customerIds.linus, locationIds.linusHome),
+  linusGarage: locationGid(customerIds.linus, locationIds.linusGarage),
+  margaretOffice: locationGid(customerIds.margaret, locationIds.margaretOffice),
+} as const;
+
+/** The seed's WiFi cloud tokens, by who holds them (docs/sandbox-plume.md). */
+export const tokens = {
+  admin: DEMO_ADMIN_TOKEN,
+  partner: 'sandbox-partner-token',
+  ada: 'sandbox-ada-token',
+  grace: 'sandbox-grace-token',
+  expired: 'sandbox-expired-token',
+} as const;
+
+/** Every seeded token and the services API key: none may reach a response or a log line. */
+export const secrets = [...Object.values(tokens), SERVICES_API_KEY];
+
+/** Yoga's masked message for anything unexpected (src/yoga.ts). */
+export const MASKED = 'Unexpected error. Quote the requestId when reporting it.';
+
+/** Asserts a union result's exact `__typename` and narrows it to that member. */
+export function expectTypename<T extends { __typename: string }, N extends T['__typename']>(
+  value: T | null | undefined,
+  typename: N,
+): Extract<T, { __typename: N }> {
+  expect(value?.__typename).toBe(typename);
+  return value as Extract<T, { __typename: N }>;
+}
