@@ -101,12 +101,21 @@ export const seedNodes: SeedNode[] = [
 
 export const DEMO_ADMIN_TOKEN = 'sandbox-admin-token';
 
+/** The demo tokens by who holds them (scopes in seedTokens below). */
+export const demoTokens = {
+  admin: DEMO_ADMIN_TOKEN,
+  partner: 'sandbox-partner-token',
+  ada: 'sandbox-ada-token',
+  grace: 'sandbox-grace-token',
+  expired: 'sandbox-expired-token',
+} as const;
+
 export const seedTokens: SeedToken[] = [
   { token: DEMO_ADMIN_TOKEN, role: 'admin', customerIds: allCustomers, email: 'admin@sandbox.test', password: SANDBOX_PASSWORD },
-  { token: 'sandbox-partner-token', role: 'admin', customerIds: [customerIds.linus, customerIds.margaret], email: 'partner@sandbox.test', password: SANDBOX_PASSWORD },
-  { token: 'sandbox-ada-token', role: 'user', customerIds: [customerIds.ada], email: 'ada@example.net', password: SANDBOX_PASSWORD },
-  { token: 'sandbox-grace-token', role: 'user', customerIds: [customerIds.grace], email: 'grace@example.net', password: SANDBOX_PASSWORD },
-  { token: 'sandbox-expired-token', role: 'admin', customerIds: allCustomers, expired: true, email: 'expired@sandbox.test', password: SANDBOX_PASSWORD },
+  { token: demoTokens.partner, role: 'admin', customerIds: [customerIds.linus, customerIds.margaret], email: 'partner@sandbox.test', password: SANDBOX_PASSWORD },
+  { token: demoTokens.ada, role: 'user', customerIds: [customerIds.ada], email: 'ada@example.net', password: SANDBOX_PASSWORD },
+  { token: demoTokens.grace, role: 'user', customerIds: [customerIds.grace], email: 'grace@example.net', password: SANDBOX_PASSWORD },
+  { token: demoTokens.expired, role: 'admin', customerIds: allCustomers, expired: true, email: 'expired@sandbox.test', password: SANDBOX_PASSWORD },
 ];
 
 /** The services backend's main account (contract: `accountId` path parameter) and its API key. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { customerGlobalId, locationGlobalId, ofType } from './ids.js';
+import { customers, expectTypename, locations } from './fixtures.js';
 
 const ThreeCustomers = graphql(`
   query BatchingCustomers($ids: [ID!]!) {
@@ -114,7 +114,7 @@ describe('upstream calls per request', () => {
   const plumePaths = () => gateway.sandbox.plume.control.requests.map((r) => r.path);
 
   it('reads three customers in one WiFi cloud call', async () => {
-    const ids = [customerIds.grace, customerGlobalId('ada'), customerIds.linus];
+    const ids = [customerIds.grace, customers.ada, customerIds.linus];
     const response = await gateway.execute(ThreeCustomers, { ids });
     expect(response.data?.customers.map((c) => c?.name)).toEqual([
       'Grace Hopper',
@@ -130,7 +130,7 @@ describe('upstream calls per request', () => {
   });
 
   it('reads a customer named twice in customers(ids) once', async () => {
-    const ids = [customerIds.ada, customerGlobalId('ada'), customerIds.margaret];
+    const ids = [customerIds.ada, customers.ada, customerIds.margaret];
     const response = await gateway.execute(ThreeCustomers, { ids });
     expect(response.data?.customers.map((c) => c?.name)).toEqual([
       'Ada Lovelace',
@@ -142,7 +142,7 @@ describe('upstream calls per request', () => {
 
   it.each([
     ['the same raw id', customerIds.ada],
-    ['its raw id and its global ID', customerGlobalId('ada')],
+    ['its raw id and its global ID', customers.ada],
   ])('reads a customer named under two aliases, by %s, with one call', async (_, second) => {
     const response = await gateway.execute(CustomerTwice, { first: customerIds.ada, second });
     expect(response.data).toEqual({
@@ -186,8 +186,8 @@ describe('upstream calls per request', () => {
   });
 
   it('reads a location by node(id) and then its customer in 2 calls', async () => {
-    const response = await gateway.execute(LocationThenCustomer, { id: locationGlobalId('adaCottage') });
-    expect(ofType(response.data?.node, 'Location')).toEqual({
+    const response = await gateway.execute(LocationThenCustomer, { id: locations.adaCottage });
+    expect(expectTypename(response.data?.node, 'Location')).toEqual({
       __typename: 'Location',
       name: 'Holiday cottage',
       customer: { name: 'Ada Lovelace' },
@@ -196,8 +196,8 @@ describe('upstream calls per request', () => {
   });
 
   it('asks the services backend once for the same page asked twice under aliases', async () => {
-    const response = await gateway.execute(ServicesTwice, { id: locationGlobalId('adaHome') });
-    const location = ofType(response.data?.node, 'Location');
+    const response = await gateway.execute(ServicesTwice, { id: locations.adaHome });
+    const location = expectTypename(response.data?.node, 'Location');
     expect(location.one.edges).toHaveLength(10);
     expect(location.two).toEqual(location.one);
     expect(gateway.upstreamCalls()).toEqual({ plume: 1, services: 1 });
@@ -205,10 +205,10 @@ describe('upstream calls per request', () => {
 
   it('asks the services backend once per distinct page', async () => {
     const response = await gateway.execute(ServicesTwice, {
-      id: locationGlobalId('adaHome'),
+      id: locations.adaHome,
       secondAfter: offsetToCursor(9),
     });
-    const location = ofType(response.data?.node, 'Location');
+    const location = expectTypename(response.data?.node, 'Location');
     const ids = [...location.one.edges, ...location.two.edges].map((e) => e.node.serviceId);
     expect(ids).toHaveLength(20);
     expect(new Set(ids).size).toBe(20);

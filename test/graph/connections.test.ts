@@ -5,7 +5,7 @@ import { graphql } from '../gql/index.js';
 import type { ConnectionsLocationServicesQueryVariables, ServiceStatusFilter } from '../gql/graphql.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { listSubAccountServices } from '../sandbox/services-client.js';
-import { locationGlobalId, ofType } from './ids.js';
+import { expectTypename, locations } from './fixtures.js';
 
 const LocationServices = graphql(`
   query ConnectionsLocationServices(
@@ -108,9 +108,9 @@ describe('Location.services on a location with more than 100 services', () => {
 
   /** One page of Ada's Home services, failing the test on any error. */
   async function homeServices(args: LocationArgs = {}) {
-    const response = await gateway.execute(LocationServices, { id: locationGlobalId('adaHome'), ...args });
+    const response = await gateway.execute(LocationServices, { id: locations.adaHome, ...args });
     expect(response.errors).toBeUndefined();
-    return ofType(response.data?.node, 'Location').services;
+    return expectTypename(response.data?.node, 'Location').services;
   }
 
   /** The simulator's own answer for the same filter: every match, ordered by id. */
@@ -255,7 +255,7 @@ describe('Location.services on a location with more than 100 services', () => {
     { name: 'last', args: { last: 5 } },
     { name: 'before', args: { before: offsetToCursor(10) } },
   ])('rejects $name as BAD_USER_INPUT without calling the services backend', async ({ args }) => {
-    const response = await gateway.execute(LocationServices, { id: locationGlobalId('adaHome'), ...args });
+    const response = await gateway.execute(LocationServices, { id: locations.adaHome, ...args });
     expect(response.data).toEqual({ node: null });
     expect(response.errors?.map((e) => ({ path: e.path, code: e.extensions?.code }))).toEqual([
       { path: ['node', 'services'], code: 'BAD_USER_INPUT' },

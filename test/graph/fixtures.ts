@@ -1,12 +1,14 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { expect } from 'vitest';
-import { customerIds, DEMO_ADMIN_TOKEN, locationIds, SERVICES_API_KEY } from '../../src/sandbox/seed.js';
+import { customerIds, demoTokens, locationIds, SERVICES_API_KEY } from '../../src/sandbox/seed.js';
 
 /** Global IDs of the seeded data (src/sandbox/seed.ts), as the graph hands them out. */
 
 export const customerGid = (customerId: string): string => encodeGlobalID('Customer', customerId);
 export const locationGid = (customerId: string, locationId: string): string =>
   encodeGlobalID('Location', `${customerId}:${locationId}`);
+export const wifiNodeGid = (customerId: string, locationId: string, serialNumber: string): string =>
+  encodeGlobalID('WifiNode', `${customerId}:${locationId}:${serialNumber}`);
 
 export const customers = {
   ada: customerGid(customerIds.ada),
@@ -26,13 +28,7 @@ export const locations = {
 } as const;
 
 /** The seed's WiFi cloud tokens, by who holds them (docs/sandbox-plume.md). */
-export const tokens = {
-  admin: DEMO_ADMIN_TOKEN,
-  partner: 'sandbox-partner-token',
-  ada: 'sandbox-ada-token',
-  grace: 'sandbox-grace-token',
-  expired: 'sandbox-expired-token',
-} as const;
+export const tokens = demoTokens;
 
 /** Every seeded token and the services API key: none may reach a response or a log line. */
 export const secrets = [...Object.values(tokens), SERVICES_API_KEY];

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { customerGlobalId, locationGlobalId, ofType, tokens, wifiNodeGlobalId } from './ids.js';
+import { customers, expectTypename, locations, tokens, wifiNodeGid } from './fixtures.js';
 
 const ReadCustomer = graphql(`
   query ReadsCustomer($id: ID!) {
@@ -151,7 +151,7 @@ const DeleteCustomer = graphql(`
 `);
 
 const ada = {
-  id: customerGlobalId('ada'),
+  id: customers.ada,
   customerId: customerIds.ada,
   name: 'Ada Lovelace',
   email: 'ada@example.net',
@@ -164,7 +164,7 @@ const ada = {
 const claimedAt = '2023-01-15T09:40:00.000Z';
 
 const adaHome = {
-  id: locationGlobalId('adaHome'),
+  id: locations.adaHome,
   locationId: locationIds.adaHome,
   name: 'Home',
   createdAt: '2023-01-15T09:31:00.000Z',
@@ -177,7 +177,7 @@ const adaHome = {
   },
   nodes: [
     {
-      id: wifiNodeGlobalId('adaHome', 'AA11000001'),
+      id: wifiNodeGid(customerIds.ada, locationIds.adaHome, 'AA11000001'),
       serialNumber: 'AA11000001',
       model: 'SuperPod',
       nickname: 'Living room',
@@ -186,7 +186,7 @@ const adaHome = {
       claimedAt,
     },
     {
-      id: wifiNodeGlobalId('adaHome', 'AA11000002'),
+      id: wifiNodeGid(customerIds.ada, locationIds.adaHome, 'AA11000002'),
       serialNumber: 'AA11000002',
       model: 'SuperPod',
       nickname: 'Office',
@@ -198,7 +198,7 @@ const adaHome = {
 };
 
 const adaCottage = {
-  id: locationGlobalId('adaCottage'),
+  id: locations.adaCottage,
   locationId: locationIds.adaCottage,
   name: 'Holiday cottage',
   createdAt: '2023-05-01T10:00:00.000Z',
@@ -211,7 +211,7 @@ const adaCottage = {
   },
   nodes: [
     {
-      id: wifiNodeGlobalId('adaCottage', 'AA11000004'),
+      id: wifiNodeGid(customerIds.ada, locationIds.adaCottage, 'AA11000004'),
       serialNumber: 'AA11000004',
       model: 'PowerPod',
       nickname: 'Kitchen',
@@ -223,7 +223,7 @@ const adaCottage = {
 };
 
 const adaOldFlat = {
-  id: locationGlobalId('adaOldFlat'),
+  id: locations.adaOldFlat,
   locationId: locationIds.adaOldFlat,
   name: 'Old flat',
   createdAt: '2022-11-01T10:00:00.000Z',
@@ -254,7 +254,7 @@ describe('reads of the graph', () => {
     });
 
     it('reads the same customer by its global ID', async () => {
-      const response = await gateway.execute(ReadCustomer, { id: customerGlobalId('ada') });
+      const response = await gateway.execute(ReadCustomer, { id: customers.ada });
       expect(response.errors).toBeUndefined();
       expect(response.data?.customer).toEqual(ada);
     });
@@ -273,13 +273,13 @@ describe('reads of the graph', () => {
 
   describe('customers(ids)', () => {
     it('reads several customers in the order asked, by raw or global id', async () => {
-      const ids = [customerIds.linus, customerGlobalId('ada'), customerIds.margaret];
+      const ids = [customerIds.linus, customers.ada, customerIds.margaret];
       const response = await gateway.execute(ReadCustomers, { ids });
       expect(response.errors).toBeUndefined();
       expect(response.data?.customers).toEqual([
-        { id: customerGlobalId('linus'), customerId: customerIds.linus, name: 'Linus Torvalds' },
-        { id: customerGlobalId('ada'), customerId: customerIds.ada, name: 'Ada Lovelace' },
-        { id: customerGlobalId('margaret'), customerId: customerIds.margaret, name: 'Margaret Hamilton' },
+        { id: customers.linus, customerId: customerIds.linus, name: 'Linus Torvalds' },
+        { id: customers.ada, customerId: customerIds.ada, name: 'Ada Lovelace' },
+        { id: customers.margaret, customerId: customerIds.margaret, name: 'Margaret Hamilton' },
       ]);
     });
   });
@@ -332,25 +332,25 @@ describe('reads of the graph', () => {
 
   describe('links between objects', () => {
     it('leads from a location to its customer', async () => {
-      const response = await gateway.execute(ReadLocationOwner, { id: locationGlobalId('linusGarage') });
+      const response = await gateway.execute(ReadLocationOwner, { id: locations.linusGarage });
       expect(response.errors).toBeUndefined();
-      expect(ofType(response.data?.node, 'Location')).toEqual({
+      expect(expectTypename(response.data?.node, 'Location')).toEqual({
         __typename: 'Location',
         name: 'Garage',
-        customer: { id: customerGlobalId('linus'), name: 'Linus Torvalds' },
+        customer: { id: customers.linus, name: 'Linus Torvalds' },
       });
     });
 
     it('leads from a WiFi node to its location', async () => {
       const response = await gateway.execute(ReadNodeLocation, {
-        id: wifiNodeGlobalId('adaCottage', 'AA11000004'),
+        id: wifiNodeGid(customerIds.ada, locationIds.adaCottage, 'AA11000004'),
       });
       expect(response.errors).toBeUndefined();
-      expect(ofType(response.data?.node, 'WifiNode')).toEqual({
+      expect(expectTypename(response.data?.node, 'WifiNode')).toEqual({
         __typename: 'WifiNode',
         serialNumber: 'AA11000004',
         location: {
-          id: locationGlobalId('adaCottage'),
+          id: locations.adaCottage,
           locationId: locationIds.adaCottage,
           name: 'Holiday cottage',
         },
@@ -396,9 +396,9 @@ describe('reads of the graph', () => {
 
     it('answers null in place of a WiFi node that is not claimed at that location', async () => {
       const ids = [
-        locationGlobalId('adaHome'),
-        wifiNodeGlobalId('adaHome', 'AA11000003'),
-        customerGlobalId('ada'),
+        locations.adaHome,
+        wifiNodeGid(customerIds.ada, locationIds.adaHome, 'AA11000003'),
+        customers.ada,
       ];
       const response = await gateway.execute(ReadNodes, { ids });
       expect(response.data?.nodes.map((n) => n && [n.__typename, n.id])).toEqual([
@@ -412,8 +412,8 @@ describe('reads of the graph', () => {
     // Promise.all, so the whole non-null list fails and `data` is null.
     it('answers null in place of a location that does not exist, keeping the others', async () => {
       const missing = encodeGlobalID('Location', `${customerIds.ada}:660000000000000000000999`);
-      const response = await gateway.execute(ReadNodes, { ids: [missing, customerGlobalId('ada')] });
-      expect(response.data?.nodes.map((n) => n && n.id)).toEqual([null, customerGlobalId('ada')]);
+      const response = await gateway.execute(ReadNodes, { ids: [missing, customers.ada] });
+      expect(response.data?.nodes.map((n) => n && n.id)).toEqual([null, customers.ada]);
     });
   });
 });
@@ -519,7 +519,7 @@ describe('a deleted customer', () => {
   });
 
   it('is NOT_FOUND after deleteCustomer', async () => {
-    const deleted = await gateway.execute(DeleteCustomer, { customerId: customerGlobalId('linus') });
+    const deleted = await gateway.execute(DeleteCustomer, { customerId: customers.linus });
     expect(deleted.data?.deleteCustomer).toEqual({ __typename: 'DeleteCustomerSuccess', count: 1 });
 
     const response = await gateway.execute(ReadCustomer, { id: customerIds.linus });
@@ -534,7 +534,7 @@ describe('a deleted customer', () => {
     });
     expect(deleted.status).toBe(200);
 
-    const response = await gateway.execute(ReadCustomer, { id: customerGlobalId('grace') });
+    const response = await gateway.execute(ReadCustomer, { id: customers.grace });
     expect(response.data).toBeNull();
     expect(errorsOf(response)).toEqual([{ path: ['customer'], code: 'NOT_FOUND' }]);
   });

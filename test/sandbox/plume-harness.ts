@@ -1,15 +1,9 @@
 import { afterEach, beforeEach, expect } from 'vitest';
 import { startPlumeSimulator, type PlumeSimulator } from '../../src/sandbox/plume/index.js';
-import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
+import { demoTokens } from '../../src/sandbox/seed.js';
 
 /** The seed's demo tokens, by who holds them. */
-export const tokens = {
-  admin: DEMO_ADMIN_TOKEN,
-  partner: 'sandbox-partner-token',
-  ada: 'sandbox-ada-token',
-  grace: 'sandbox-grace-token',
-  expired: 'sandbox-expired-token',
-} as const;
+export const tokens = demoTokens;
 
 /** Starts a fresh simulator on an ephemeral port before each test of the calling file, closes it after. */
 export function useFreshSimulator(): () => PlumeSimulator {
