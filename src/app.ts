@@ -30,7 +30,12 @@ export interface App {
  * Wires config → upstream clients → gateway. `embedded` says the upstreams are the built-in simulators:
  * only then does GraphiQL come pre-filled with the demo token.
  */
-export function createApp(config: Config, upstream: UpstreamConfig, logger: Logger, { embedded = false } = {}): App {
+export function createApp(
+  config: Config,
+  upstream: UpstreamConfig,
+  logger: Logger,
+  { embedded = false } = {},
+): App {
   const http = { timeoutMs: config.upstreamTimeoutMs, connections: config.upstreamConnections, logger };
   const upstreams: Upstreams = {
     plume: createPlumeHttp(upstream.plumeUrl, http),

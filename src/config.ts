@@ -36,9 +36,18 @@ export const configSchema = z
   .superRefine((env, ctx) => {
     const upstream = env.PLUME_API_URL ?? env.SERVICES_API_URL;
     if (!upstream) return;
-    for (const name of ['PLUME_API_URL', 'SERVICES_API_URL', 'SERVICES_API_KEY', 'SERVICES_ACCOUNT_ID'] as const) {
+    for (const name of [
+      'PLUME_API_URL',
+      'SERVICES_API_URL',
+      'SERVICES_API_KEY',
+      'SERVICES_ACCOUNT_ID',
+    ] as const) {
       if (!env[name]) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'is required when an upstream URL is configured' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'is required when an upstream URL is configured',
+        });
       }
     }
   });

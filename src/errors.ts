@@ -14,7 +14,9 @@ export abstract class DomainError extends Error {
 /** Contract 401: token missing, expired, or the customer is outside the token's scope (or unknown). */
 export class NotAuthorizedError extends DomainError {
   readonly code = 'NOT_AUTHORIZED';
-  constructor(message = 'Not authorized: the Authorization token is missing, expired, or does not cover this customer.') {
+  constructor(
+    message = 'Not authorized: the Authorization token is missing, expired, or does not cover this customer.',
+  ) {
     super(message);
   }
 }

@@ -88,8 +88,7 @@ YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), options);
   };
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /** JSON inside <script type="application/json">: `<` escaped so no value can close the element. */
 const jsonForScript = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -127,10 +126,13 @@ export function selfHostedGraphiql(graphqlEndpoint: string) {
 
   const plugin: Plugin = {
     async onRequest({ request, url, endResponse, fetchAPI }) {
-      if (!url.pathname.startsWith(basePath) || (request.method !== 'GET' && request.method !== 'HEAD')) return;
+      if (!url.pathname.startsWith(basePath) || (request.method !== 'GET' && request.method !== 'HEAD'))
+        return;
       const asset = (await getAssets()).byPath.get(url.pathname);
       if (!asset) {
-        endResponse(new fetchAPI.Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } }));
+        endResponse(
+          new fetchAPI.Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } }),
+        );
         return;
       }
       const headers: Record<string, string> = {

@@ -21,9 +21,12 @@ export interface ServicePageKey extends ServiceFilter {
 
 /** A loader whose keys are loaded one upstream call each (the backend has no batch endpoint for them). */
 function perKey<K, V>(load: (key: K) => Promise<V>): DataLoader<K, V, string> {
-  return new DataLoader<K, V, string>((keys) => Promise.all(keys.map((key) => load(key).catch((e: Error) => e))), {
-    cacheKeyFn: (key) => JSON.stringify(key),
-  });
+  return new DataLoader<K, V, string>(
+    (keys) => Promise.all(keys.map((key) => load(key).catch((e: Error) => e))),
+    {
+      cacheKeyFn: (key) => JSON.stringify(key),
+    },
+  );
 }
 
 export function createLoaders(plume: PlumeApi, services: ServicesApi) {
@@ -34,7 +37,8 @@ export function createLoaders(plume: PlumeApi, services: ServicesApi) {
     customer: new DataLoader<string, Customer>(async (ids) => {
       // One id: the single read answers with the precise 401/404. Several: one batch call, then a
       // single read only for ids the batch left out, to learn why.
-      const found = ids.length > 1 ? new Map((await plume.getCustomers(ids)).map((c) => [c.id, c])) : new Map();
+      const found =
+        ids.length > 1 ? new Map((await plume.getCustomers(ids)).map((c) => [c.id, c])) : new Map();
       return Promise.all(ids.map((id) => found.get(id) ?? plume.getCustomer(id).catch((e: Error) => e)));
     }),
     location,
@@ -43,7 +47,9 @@ export function createLoaders(plume: PlumeApi, services: ServicesApi) {
       for (const l of locations) location.prime({ customerId, locationId: l.id }, l);
       return locations;
     }),
-    nodes: perKey<LocationKey, WifiNode[]>(({ customerId, locationId }) => plume.listNodes(customerId, locationId)),
+    nodes: perKey<LocationKey, WifiNode[]>(({ customerId, locationId }) =>
+      plume.listNodes(customerId, locationId),
+    ),
     serviceLevel: perKey<LocationKey, ServiceLevel>(({ customerId, locationId }) =>
       plume.getServiceLevel(customerId, locationId),
     ),

@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   const sandbox = config.upstream ? undefined : await startSandbox();
   const upstream = config.upstream ?? sandbox!.upstream;
   if (sandbox) {
-    logger.info({ plume: upstream.plumeUrl, services: upstream.servicesUrl }, 'no upstream configured: started the built-in simulators');
+    logger.info(
+      { plume: upstream.plumeUrl, services: upstream.servicesUrl },
+      'no upstream configured: started the built-in simulators',
+    );
   }
   const app = createApp(config, upstream, logger, { embedded: Boolean(sandbox) });
 

@@ -43,7 +43,9 @@ function maskError(logger: Logger) {
     logger.error({ err: original, path: graphqlError?.path }, 'unexpected error in a resolver');
     return located(MASKED_MESSAGE, {
       code: upstream ? 'UPSTREAM_ERROR' : 'INTERNAL_SERVER_ERROR',
-      ...(upstream?.details.upstreamRequestId ? { upstreamRequestId: upstream.details.upstreamRequestId } : {}),
+      ...(upstream?.details.upstreamRequestId
+        ? { upstreamRequestId: upstream.details.upstreamRequestId }
+        : {}),
     });
   };
 }
@@ -99,7 +101,8 @@ export function createGateway({ upstreams, logger, graphiql, introspection }: Ga
       ...(introspection ? [] : [useNoIntrospection()]),
       useReadinessCheck({
         endpoint: '/readyz',
-        check: async () => (await Promise.all([upstreams.plume.ping(), upstreams.services.ping()])).every(Boolean),
+        check: async () =>
+          (await Promise.all([upstreams.plume.ping(), upstreams.services.ping()])).every(Boolean),
       }),
     ],
   });

@@ -12,12 +12,22 @@ describe('loadConfig', () => {
   it('defaults to the embedded simulators on 127.0.0.1:4000', () => {
     const config = loadConfig({});
     expect(config.upstream).toBeUndefined();
-    expect(config).toMatchObject({ host: '127.0.0.1', port: 4000, upstreamTimeoutMs: 10_000, subAccountIdField: 'accountId' });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 4000,
+      upstreamTimeoutMs: 10_000,
+      subAccountIdField: 'accountId',
+    });
     expect(config.graphiql).toBeUndefined();
   });
 
   it('reads a production configuration, trimming trailing slashes from URLs', () => {
-    const config = loadConfig({ ...production, PORT: '8080', GRAPHIQL: 'false', UPSTREAM_TIMEOUT_MS: '2500' });
+    const config = loadConfig({
+      ...production,
+      PORT: '8080',
+      GRAPHIQL: 'false',
+      UPSTREAM_TIMEOUT_MS: '2500',
+    });
     expect(config.upstream).toEqual({
       plumeUrl: 'https://wifi.example.net',
       servicesUrl: 'https://services.example.net',

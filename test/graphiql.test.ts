@@ -23,8 +23,12 @@ const introspection = parse('{ __schema { queryType { name } } }');
 /** The URLs the page's <script> and <link> tags load, and whether any <script> runs inline code. */
 function pageResources(html: string) {
   const tags = [...html.matchAll(/<(script|link)\b[^>]*>/g)].map((match) => match[0]);
-  const urls = tags.flatMap((tag) => [...tag.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((match) => match[1]!));
-  const inlineScripts = tags.filter((tag) => tag.startsWith('<script') && !/\bsrc=|type="application\/json"/.test(tag));
+  const urls = tags.flatMap((tag) =>
+    [...tag.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((match) => match[1]!),
+  );
+  const inlineScripts = tags.filter(
+    (tag) => tag.startsWith('<script') && !/\bsrc=|type="application\/json"/.test(tag),
+  );
   return { urls, inlineScripts };
 }
 
@@ -57,8 +61,12 @@ describe('GraphiQL on the embedded default', () => {
   it('opens on the tour, one tab per step, with the demo token in the headers', async () => {
     const { url } = await start();
     const html = await (await openGraphiql(url)).text();
-    const options = JSON.parse(html.match(/<script type="application\/json" id="graphiql-options">(.*?)<\/script>/s)![1]!);
-    expect(options.defaultTabs.map((tab: { query: string }) => tab.query)).toEqual(tourSteps.map((step) => step.document));
+    const options = JSON.parse(
+      html.match(/<script type="application\/json" id="graphiql-options">(.*?)<\/script>/s)![1]!,
+    );
+    expect(options.defaultTabs.map((tab: { query: string }) => tab.query)).toEqual(
+      tourSteps.map((step) => step.document),
+    );
     expect(JSON.parse(options.headers)).toEqual({ Authorization: DEMO_ADMIN_TOKEN });
     expect(JSON.parse(options.defaultHeaders)).toEqual({ Authorization: DEMO_ADMIN_TOKEN });
   });
@@ -85,8 +93,14 @@ describe('GraphiQL on the embedded default', () => {
   });
 
   it('takes both flags from the environment (GRAPHIQL, INTROSPECTION); unset means "as embedded"', () => {
-    expect(loadConfig({ GRAPHIQL: 'false', INTROSPECTION: '0' })).toMatchObject({ graphiql: false, introspection: false });
-    expect(loadConfig({ GRAPHIQL: 'true', INTROSPECTION: '1' })).toMatchObject({ graphiql: true, introspection: true });
+    expect(loadConfig({ GRAPHIQL: 'false', INTROSPECTION: '0' })).toMatchObject({
+      graphiql: false,
+      introspection: false,
+    });
+    expect(loadConfig({ GRAPHIQL: 'true', INTROSPECTION: '1' })).toMatchObject({
+      graphiql: true,
+      introspection: true,
+    });
     expect(loadConfig({})).toMatchObject({ graphiql: undefined, introspection: undefined });
   });
 });

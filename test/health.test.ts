@@ -13,11 +13,14 @@ describe('health and readiness', () => {
     expect((await fetch(`${gw.url}/readyz`)).status).toBe(200);
   });
 
-  it.each(['plume', 'services'] as const)('stays alive but is not ready when the %s upstream is down', async (name) => {
-    await gw.sandbox[name].close();
-    expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${gw.url}/readyz`)).status).toBe(503);
-  });
+  it.each(['plume', 'services'] as const)(
+    'stays alive but is not ready when the %s upstream is down',
+    async (name) => {
+      await gw.sandbox[name].close();
+      expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${gw.url}/readyz`)).status).toBe(503);
+    },
+  );
 
   it('counts an upstream that answers with an error as reachable', async () => {
     gw.sandbox.plume.control.inject({ path: '/*', status: 500 });

@@ -14,7 +14,8 @@ describe('schema.graphql', () => {
     const missing: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
       if (isIntrospectionType(type) || type.name.startsWith('__')) continue;
-      if (!type.description && !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name)) missing.push(type.name);
+      if (!type.description && !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name))
+        missing.push(type.name);
       if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
         for (const field of Object.values(type.getFields())) {
           if (!field.description) missing.push(`${type.name}.${field.name}`);

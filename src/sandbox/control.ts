@@ -74,7 +74,10 @@ export class SandboxControl {
       const path = c.req.path;
       if (path.startsWith('/__sandbox')) return next();
       const query = Object.fromEntries(
-        Object.entries(c.req.query()).map(([key, value]) => [key, SECRET_QUERY_KEYS.has(key) ? '[redacted]' : value]),
+        Object.entries(c.req.query()).map(([key, value]) => [
+          key,
+          SECRET_QUERY_KEYS.has(key) ? '[redacted]' : value,
+        ]),
       );
       this.requests.push({ method: c.req.method, path, query });
       const fault = this.take(c.req.method, path);

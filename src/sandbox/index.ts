@@ -12,7 +12,11 @@ export interface Sandbox {
 }
 
 /** Starts both simulators on loopback, fresh and seeded; ports 0 (the default) are ephemeral. */
-export async function startSandbox({ host = '127.0.0.1', plumePort = 0, servicesPort = 0 } = {}): Promise<Sandbox> {
+export async function startSandbox({
+  host = '127.0.0.1',
+  plumePort = 0,
+  servicesPort = 0,
+} = {}): Promise<Sandbox> {
   const [plume, services] = await Promise.all([
     startPlumeSimulator({ host, port: plumePort }),
     startServicesSimulator({ host, port: servicesPort }),

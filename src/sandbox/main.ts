@@ -8,7 +8,10 @@ const sandbox = await startSandbox({
   plumePort: Number(process.env.PLUME_PORT ?? 4010),
   servicesPort: Number(process.env.SERVICES_PORT ?? 4020),
 });
-logger.info({ plume: `${sandbox.plume.url}/api`, services: `${sandbox.services.url}/v2` }, 'simulators listening');
+logger.info(
+  { plume: `${sandbox.plume.url}/api`, services: `${sandbox.services.url}/v2` },
+  'simulators listening',
+);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -23,7 +23,11 @@ builder.node(CustomerRef, {
     autoProvisioned: t.exposeBoolean('autoProvisioned', {
       description: 'Auto-provisioned customers may have zero locations; others always keep at least one.',
     }),
-    createdAt: t.field({ type: 'DateTime', description: 'When the customer was created.', resolve: (c) => c.createdAt }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When the customer was created.',
+      resolve: (c) => c.createdAt,
+    }),
     locations: t.field({
       type: [LocationRef],
       description: "The customer's locations (homes), oldest first.",
@@ -53,17 +57,23 @@ builder.queryFields((t) => ({
     type: CustomerRef,
     description: 'A customer by global ID or WiFi cloud customer id, as the Authorization token allows.',
     args: {
-      id: t.arg.id({ required: true, description: 'Customer global ID or WiFi cloud customer id.' }).validate(customerRefSchema),
+      id: t.arg
+        .id({ required: true, description: 'Customer global ID or WiFi cloud customer id.' })
+        .validate(customerRefSchema),
     },
     resolve: (_, { id }, ctx) => ctx.loaders.customer.load(id),
   }),
   customers: t.field({
     type: [CustomerRef],
     nullable: { list: false, items: true },
-    description: 'Several customers in one call (batched upstream); null, with an error, for each one that cannot be read.',
+    description:
+      'Several customers in one call (batched upstream); null, with an error, for each one that cannot be read.',
     args: {
       ids: t.arg
-        .idList({ required: true, description: 'Customer global IDs or WiFi cloud customer ids (at most 100).' })
+        .idList({
+          required: true,
+          description: 'Customer global IDs or WiFi cloud customer ids (at most 100).',
+        })
         .validate(customerRefSchema.array().max(100, 'at most 100 ids')),
     },
     // graphql-js turns an Error item into null plus a located error for that item.
@@ -80,14 +90,20 @@ const DeleteCustomerInput = builder.inputType('DeleteCustomerInput', {
   }),
 });
 
-const DeleteCustomerSuccess = builder.objectRef<{ customerId: string; count: number }>('DeleteCustomerSuccess').implement({
-  description: 'The customer was deleted, its locations archived and its nodes unclaimed; a GDPR delete has started.',
-  fields: (t) => ({
-    deletedCustomerId: t.id({ description: 'Global ID of the deleted customer.', resolve: (r) => toGlobalId('Customer', r.customerId) }),
-    customerId: t.exposeString('customerId', { description: 'The WiFi cloud customer id.' }),
-    count: t.exposeInt('count', { description: 'How many customers the WiFi cloud deleted (1).' }),
-  }),
-});
+const DeleteCustomerSuccess = builder
+  .objectRef<{ customerId: string; count: number }>('DeleteCustomerSuccess')
+  .implement({
+    description:
+      'The customer was deleted, its locations archived and its nodes unclaimed; a GDPR delete has started.',
+    fields: (t) => ({
+      deletedCustomerId: t.id({
+        description: 'Global ID of the deleted customer.',
+        resolve: (r) => toGlobalId('Customer', r.customerId),
+      }),
+      customerId: t.exposeString('customerId', { description: 'The WiFi cloud customer id.' }),
+      count: t.exposeInt('count', { description: 'How many customers the WiFi cloud deleted (1).' }),
+    }),
+  });
 
 builder.mutationField('deleteCustomer', (t) =>
   t.field({

@@ -32,7 +32,10 @@ export const ErrorInterface = builder.interfaceRef<Error & { code?: string }>('E
 const errorType = (cls: new (...args: any[]) => Error & { code: string }, description: string) =>
   builder.objectType(cls, { name: cls.name, description, interfaces: [ErrorInterface] });
 
-errorType(NotAuthorizedError, 'WiFi cloud 401: the Authorization header is missing or expired, or the customer is outside its administrative scope (or unknown to it).');
+errorType(
+  NotAuthorizedError,
+  'WiFi cloud 401: the Authorization header is missing or expired, or the customer is outside its administrative scope (or unknown to it).',
+);
 
 const ResourceKind = builder.enumType('ResourceKind', {
   description: 'The kind of resource a NotFoundError names.',
@@ -46,7 +49,11 @@ const ResourceKind = builder.enumType('ResourceKind', {
 
 errorType(NotFoundError, 'WiFi cloud 404: the named customer, location or node does not exist.');
 builder.objectFields(NotFoundError, (t) => ({
-  resource: t.field({ type: ResourceKind, description: 'Which kind of id was not found.', resolve: (e) => e.resource }),
+  resource: t.field({
+    type: ResourceKind,
+    description: 'Which kind of id was not found.',
+    resolve: (e) => e.resource,
+  }),
   id: t.exposeString('id', { description: 'The upstream id that was not found.' }),
 }));
 
@@ -60,21 +67,36 @@ builder.objectFields(NodeAlreadyUnclaimedError, (t) => ({
   serialNumber: t.exposeString('serialNumber', { description: 'The serial number of the node.' }),
 }));
 
-errorType(LocationAlreadyArchivedError, 'WiFi cloud 409 on service cancellation: the location is already archived.');
+errorType(
+  LocationAlreadyArchivedError,
+  'WiFi cloud 409 on service cancellation: the location is already archived.',
+);
 builder.objectFields(LocationAlreadyArchivedError, (t) => ({
   locationId: t.exposeString('locationId', { description: 'The WiFi cloud location id.' }),
 }));
 
 errorType(InvalidServiceLevelError, "WiFi cloud 422 on suspension: the cloud rejected the 'status' value.");
 builder.objectFields(InvalidServiceLevelError, (t) => ({
-  level: t.field({ type: ServiceLevel, description: 'The level that was rejected.', resolve: (e) => e.status }),
+  level: t.field({
+    type: ServiceLevel,
+    description: 'The level that was rejected.',
+    resolve: (e) => e.status,
+  }),
 }));
 
-errorType(NoActiveServicesError, 'Services backend: no active service matched the cancel or decrease (the contract requires at least one).');
+errorType(
+  NoActiveServicesError,
+  'Services backend: no active service matched the cancel or decrease (the contract requires at least one).',
+);
 
-errorType(ServicesRequestRejectedError, 'Services backend 400: it rejected a field or parameter the gateway passed on.');
+errorType(
+  ServicesRequestRejectedError,
+  'Services backend 400: it rejected a field or parameter the gateway passed on.',
+);
 builder.objectFields(ServicesRequestRejectedError, (t) => ({
-  upstreamCode: t.exposeInt('upstreamCode', { description: 'The services error code (2001 missing field, 2002 invalid value).' }),
+  upstreamCode: t.exposeInt('upstreamCode', {
+    description: 'The services error code (2001 missing field, 2002 invalid value).',
+  }),
 }));
 
 const ValidationIssue = builder
@@ -85,17 +107,23 @@ const ValidationIssue = builder
       message: t.exposeString('message', { description: 'What is wrong with the value.' }),
       path: t.stringList({
         description: 'Where in the arguments, e.g. ["input", "serialNumber"].',
-        resolve: (issue) => (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)),
+        resolve: (issue) =>
+          (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)),
       }),
     }),
   });
 
 builder.objectType(InputValidationError, {
   name: 'InputValidationError',
-  description: 'The input was rejected before any upstream call was made (the contracts\' 422 "input validation failed").',
+  description:
+    'The input was rejected before any upstream call was made (the contracts\' 422 "input validation failed").',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    issues: t.field({ type: [ValidationIssue], description: 'Each problem found.', resolve: (e) => e.issues }),
+    issues: t.field({
+      type: [ValidationIssue],
+      description: 'Each problem found.',
+      resolve: (e) => e.issues,
+    }),
   }),
 });
 

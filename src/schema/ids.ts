@@ -17,7 +17,11 @@ export const upstreamIdSchema = z
 
 export const serialNumberSchema = upstreamIdSchema;
 
-export const skuSchema = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+export const skuSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters');
 
 export const agreementIdSchema = z.number().int().positive('must be a positive agreement id');
 
@@ -57,7 +61,9 @@ function globalIdSchema<T>(typename: GlobalTypename, toKey: (ids: string[]) => T
   });
 }
 
-export const customerGlobalIdSchema = globalIdSchema('Customer', ([customerId]) => ({ customerId: customerId! }));
+export const customerGlobalIdSchema = globalIdSchema('Customer', ([customerId]) => ({
+  customerId: customerId!,
+}));
 export const locationGlobalIdSchema = globalIdSchema('Location', ([customerId, locationId]) => ({
   customerId: customerId!,
   locationId: locationId!,
@@ -68,7 +74,10 @@ export const customerRefSchema = z.string().transform((value, ctx) => {
   const [fromGlobal] = fromGlobalId('Customer', value) ?? [];
   const parsed = upstreamIdSchema.safeParse(fromGlobal ?? value);
   if (!parsed.success) {
-    ctx.addIssue({ code: 'custom', message: `must be a Customer global ID or customer id: ${parsed.error.issues[0]?.message}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a Customer global ID or customer id: ${parsed.error.issues[0]?.message}`,
+    });
     return z.NEVER;
   }
   return parsed.data;

@@ -10,39 +10,68 @@ import { servicesConnectionField } from './service.js';
 
 /** A customer's home in the WiFi cloud: its nodes, service level and services. */
 
-export const keyOf = (location: Location): LocationKey => ({ customerId: location.customerId, locationId: location.id });
+export const keyOf = (location: Location): LocationKey => ({
+  customerId: location.customerId,
+  locationId: location.id,
+});
 
-
-const LocationServiceLevel = builder
-  .objectRef<ServiceLevelState>('LocationServiceLevel')
-  .implement({
-    description: 'The service level of a location and when it last changed.',
-    fields: (t) => ({
-      level: t.field({ type: ServiceLevel, description: 'The current level.', resolve: (s) => s.status }),
-      createdAt: t.field({ type: 'DateTime', description: 'When the level was first set.', resolve: (s) => s.createdAt }),
-      updatedAt: t.field({ type: 'DateTime', description: 'When the level last changed.', resolve: (s) => s.updatedAt }),
+const LocationServiceLevel = builder.objectRef<ServiceLevelState>('LocationServiceLevel').implement({
+  description: 'The service level of a location and when it last changed.',
+  fields: (t) => ({
+    level: t.field({ type: ServiceLevel, description: 'The current level.', resolve: (s) => s.status }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When the level was first set.',
+      resolve: (s) => s.createdAt,
     }),
-  });
+    updatedAt: t.field({
+      type: 'DateTime',
+      description: 'When the level last changed.',
+      resolve: (s) => s.updatedAt,
+    }),
+  }),
+});
 
 builder.node(LocationRef, {
   description: "A customer's location (home) in the WiFi cloud.",
   id: { resolve: (location) => `${location.customerId}:${location.id}` },
   loadOne: (id, ctx) => {
     const [customerId, locationId] = splitIds('Location', id) ?? [];
-    return customerId && locationId ? itemOrError(ctx.loaders.location.load({ customerId, locationId })) : null;
+    return customerId && locationId
+      ? itemOrError(ctx.loaders.location.load({ customerId, locationId }))
+      : null;
   },
   fields: (t) => ({
-    locationId: t.exposeString('id', { description: 'The WiFi cloud location id (also the services backend location id by default).' }),
+    locationId: t.exposeString('id', {
+      description: 'The WiFi cloud location id (also the services backend location id by default).',
+    }),
     name: t.exposeString('name', { description: 'The name the customer gave it.' }),
-    createdAt: t.field({ type: 'DateTime', description: 'When the location was created.', resolve: (l) => l.createdAt }),
-    archived: t.exposeBoolean('archived', { description: 'Archived locations are cancelled: WiFi is beyond use and hardware unclaimed.' }),
-    archivedAt: t.field({ type: 'DateTime', nullable: true, description: 'When it was archived.', resolve: (l) => l.archivedAt ?? null }),
-    customer: t.field({ type: CustomerRef, description: 'The owner.', resolve: (l, _, ctx) => ctx.loaders.customer.load(l.customerId) }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When the location was created.',
+      resolve: (l) => l.createdAt,
+    }),
+    archived: t.exposeBoolean('archived', {
+      description: 'Archived locations are cancelled: WiFi is beyond use and hardware unclaimed.',
+    }),
+    archivedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was archived.',
+      resolve: (l) => l.archivedAt ?? null,
+    }),
+    customer: t.field({
+      type: CustomerRef,
+      description: 'The owner.',
+      resolve: (l, _, ctx) => ctx.loaders.customer.load(l.customerId),
+    }),
     nodes: t.field({
       type: [WifiNodeRef],
       description: 'The claimed nodes (WiFi extenders) at this location; none once archived.',
       resolve: async (l, _, ctx) =>
-        l.archived ? [] : (await ctx.loaders.nodes.load(keyOf(l))).map((node) => ({ ...node, customerId: l.customerId })),
+        l.archived
+          ? []
+          : (await ctx.loaders.nodes.load(keyOf(l))).map((node) => ({ ...node, customerId: l.customerId })),
     }),
     serviceLevel: t.field({
       type: LocationServiceLevel,
@@ -63,7 +92,9 @@ const LocationInput = (name: string, description: string) =>
   builder.inputType(name, {
     description,
     fields: (t) => ({
-      locationId: t.id({ required: true, description: 'The Location global ID.' }).validate(locationGlobalIdSchema),
+      locationId: t
+        .id({ required: true, description: 'The Location global ID.' })
+        .validate(locationGlobalIdSchema),
     }),
   });
 
@@ -96,7 +127,9 @@ const ArchiveLocationSuccess = builder.objectRef<{ key: LocationKey }>('ArchiveL
 const SetServiceLevelInput = builder.inputType('SetServiceLevelInput', {
   description: 'The location and the level to set.',
   fields: (t) => ({
-    locationId: t.id({ required: true, description: 'The Location global ID.' }).validate(locationGlobalIdSchema),
+    locationId: t
+      .id({ required: true, description: 'The Location global ID.' })
+      .validate(locationGlobalIdSchema),
     level: t.field({ type: ServiceLevel, required: true, description: 'The new level.' }),
   }),
 });
@@ -121,7 +154,13 @@ builder.mutationFields((t) => ({
     description:
       "Service cancellation (WiFi cloud contract): archives the location, putting its WiFi configuration beyond use, and unclaims all its hardware. License note: reduces the number of Plume licenses consumed by the ISP. The location's services are not touched: cancel them with cancelServices.",
     errors: { types: [...wifiErrors, LocationAlreadyArchivedError] },
-    args: { input: t.arg({ type: LocationInput('ArchiveLocationInput', 'The location to archive.'), required: true, description: 'What to change.' }) },
+    args: {
+      input: t.arg({
+        type: LocationInput('ArchiveLocationInput', 'The location to archive.'),
+        required: true,
+        description: 'What to change.',
+      }),
+    },
     resolve: async (_, { input }, ctx) => {
       await ctx.plume.archiveLocation(input.locationId.customerId, input.locationId.locationId);
       forgetLocation(ctx.loaders, input.locationId);

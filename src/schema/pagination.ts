@@ -34,7 +34,8 @@ export function pageWindow(args: ForwardPageArgs): { limit: number; offset: numb
   } catch {
     throw badInput('after is not a cursor from this connection.');
   }
-  if (!Number.isSafeInteger(offset) || offset < 1) throw badInput('after is not a cursor from this connection.');
+  if (!Number.isSafeInteger(offset) || offset < 1)
+    throw badInput('after is not a cursor from this connection.');
   return { limit, offset };
 }
 

@@ -14,10 +14,14 @@ export const LocationServiceRef = builder.objectRef<Service>('LocationService');
 export const SubAccountServiceRef = builder.objectRef<Service>('SubAccountService');
 
 export const ServiceLevel = builder.enumType('ServiceLevel', {
-  description: "A location's level of WiFi service (WiFi cloud contract: Account Suspension / Reduced functionality).",
+  description:
+    "A location's level of WiFi service (WiFi cloud contract: Account Suspension / Reduced functionality).",
   values: {
     NO_SERVICE: { value: 'noService', description: 'Prevents WiFi on access points (suspension).' },
-    BASIC_SERVICE: { value: 'basicService', description: 'Removes some adaptive WiFi and security features.' },
+    BASIC_SERVICE: {
+      value: 'basicService',
+      description: 'Removes some adaptive WiFi and security features.',
+    },
     FULL_SERVICE: { value: 'fullService', description: 'Full working service.' },
   } as const satisfies Record<string, { value: ServiceLevelStatus; description: string }>,
 });

@@ -34,9 +34,15 @@ export const ServiceInterface = builder.interfaceRef<Service>('Service').impleme
     serviceId: t.exposeInt('id', { description: 'The services backend id.' }),
     sku: t.exposeString('sku', { description: 'The product SKU, e.g. SKU-00000167.' }),
     description: t.exposeString('description', { description: 'The product name.' }),
-    agreementId: t.exposeInt('agreementId', { description: 'The agreement the service is provisioned under.' }),
+    agreementId: t.exposeInt('agreementId', {
+      description: 'The agreement the service is provisioned under.',
+    }),
     status: t.field({ type: ServiceStatus, description: 'ACTIVE or STOPPED.', resolve: (s) => s.status }),
-    startedOn: t.field({ type: 'Date', description: 'When the service started.', resolve: (s) => s.startedOn }),
+    startedOn: t.field({
+      type: 'Date',
+      description: 'When the service started.',
+      resolve: (s) => s.startedOn,
+    }),
     stoppedOn: t.field({
       type: 'Date',
       nullable: true,
@@ -51,7 +57,10 @@ LocationServiceRef.implement({
   interfaces: [ServiceInterface],
   isTypeOf: (s) => (s as Service).kind === 'location',
   fields: (t) => ({
-    locationId: t.string({ description: 'The services backend location id.', resolve: (s) => s.locationId ?? '' }),
+    locationId: t.string({
+      description: 'The services backend location id.',
+      resolve: (s) => s.locationId ?? '',
+    }),
   }),
 });
 
@@ -60,8 +69,14 @@ SubAccountServiceRef.implement({
   interfaces: [ServiceInterface],
   isTypeOf: (s) => (s as Service).kind === 'subAccount',
   fields: (t) => ({
-    subAccountId: t.string({ description: 'The services backend sub-account id.', resolve: (s) => s.subAccountId ?? '' }),
-    quantity: t.int({ description: 'How many units are provisioned (0 once stopped by decreases).', resolve: (s) => s.quantity ?? 0 }),
+    subAccountId: t.string({
+      description: 'The services backend sub-account id.',
+      resolve: (s) => s.subAccountId ?? '',
+    }),
+    quantity: t.int({
+      description: 'How many units are provisioned (0 once stopped by decreases).',
+      resolve: (s) => s.quantity ?? 0,
+    }),
   }),
 });
 
@@ -79,14 +94,27 @@ export function servicesConnectionField<Parent>(
     type,
     description: `${description} Pages map onto the backend's limit/offset: first is at most ${MAX_PAGE_SIZE} (default 100); only forward paging.`,
     args: {
-      status: t.arg({ type: ServiceStatusFilter, required: true, defaultValue: 'ACTIVE', description: 'ACTIVE (default), STOPPED or ALL.' }),
+      status: t.arg({
+        type: ServiceStatusFilter,
+        required: true,
+        defaultValue: 'ACTIVE',
+        description: 'ACTIVE (default), STOPPED or ALL.',
+      }),
       sku: t.arg.string({ description: 'Only this SKU.', validate: skuSchema }),
-      agreementId: t.arg.int({ description: 'Only services under this agreement.', validate: agreementIdSchema }),
+      agreementId: t.arg.int({
+        description: 'Only services under this agreement.',
+        validate: agreementIdSchema,
+      }),
     },
     resolve: async (parent, args, ctx) =>
       servicesConnection(
         ctx,
-        { ...(await owner(parent, ctx)), status: args.status, sku: args.sku ?? undefined, agreementId: args.agreementId ?? undefined },
+        {
+          ...(await owner(parent, ctx)),
+          status: args.status,
+          sku: args.sku ?? undefined,
+          agreementId: args.agreementId ?? undefined,
+        },
         args,
       ),
   });
@@ -95,12 +123,20 @@ export function servicesConnectionField<Parent>(
 const CancelServicesInput = builder.inputType('CancelServicesInput', {
   description: 'Which services to stop on a location.',
   fields: (t) => ({
-    locationId: t.id({ required: true, description: 'The Location global ID.' }).validate(locationGlobalIdSchema),
+    locationId: t
+      .id({ required: true, description: 'The Location global ID.' })
+      .validate(locationGlobalIdSchema),
     skus: t.stringList({
       description: 'Only these SKUs; all active services of the location when omitted.',
-      validate: z.array(skuSchema).min(1, 'give at least one SKU, or omit skus to cancel all').max(1000, 'at most 1000 SKUs'),
+      validate: z
+        .array(skuSchema)
+        .min(1, 'give at least one SKU, or omit skus to cancel all')
+        .max(1000, 'at most 1000 SKUs'),
     }),
-    agreementId: t.int({ description: 'Only services under this agreement (advanced).', validate: agreementIdSchema }),
+    agreementId: t.int({
+      description: 'Only services under this agreement (advanced).',
+      validate: agreementIdSchema,
+    }),
   }),
 });
 
@@ -118,32 +154,51 @@ const SkuRemovalInput = builder.inputType('SkuRemovalInput', {
 const ReduceSubAccountServicesInput = builder.inputType('ReduceSubAccountServicesInput', {
   description: "Decrease or remove SKUs on a customer's sub-account.",
   fields: (t) => ({
-    customerId: t.id({ required: true, description: 'The Customer global ID, or the WiFi cloud customer id.' }).validate(customerRefSchema),
+    customerId: t
+      .id({ required: true, description: 'The Customer global ID, or the WiFi cloud customer id.' })
+      .validate(customerRefSchema),
     skuRemovals: t.field({
       type: [SkuRemovalInput],
       required: true,
       description: 'The SKUs to decrease; at least one must be active.',
-      validate: z.array(z.unknown()).min(1, 'give at least one SKU removal').max(1000, 'at most 1000 SKU removals'),
+      validate: z
+        .array(z.unknown())
+        .min(1, 'give at least one SKU removal')
+        .max(1000, 'at most 1000 SKU removals'),
     }),
-    agreementId: t.int({ description: 'Only services under this agreement (advanced).', validate: agreementIdSchema }),
+    agreementId: t.int({
+      description: 'Only services under this agreement (advanced).',
+      validate: agreementIdSchema,
+    }),
   }),
 });
 
 const CancelAllSubAccountServicesInput = builder.inputType('CancelAllSubAccountServicesInput', {
   description: "Stop every active service on a customer's sub-account.",
   fields: (t) => ({
-    customerId: t.id({ required: true, description: 'The Customer global ID, or the WiFi cloud customer id.' }).validate(customerRefSchema),
-    agreementId: t.int({ description: 'Only services under this agreement (advanced).', validate: agreementIdSchema }),
+    customerId: t
+      .id({ required: true, description: 'The Customer global ID, or the WiFi cloud customer id.' })
+      .validate(customerRefSchema),
+    agreementId: t.int({
+      description: 'Only services under this agreement (advanced).',
+      validate: agreementIdSchema,
+    }),
   }),
 });
 
-const CancelServicesSuccess = builder.objectRef<{ location: Location; services: Service[] }>('CancelServicesSuccess').implement({
-  description: 'The services stopped on the location.',
-  fields: (t) => ({
-    location: t.field({ type: LocationRef, description: 'The location.', resolve: (r) => r.location }),
-    stoppedServices: t.field({ type: [LocationServiceRef], description: 'Each service this call stopped.', resolve: (r) => r.services }),
-  }),
-});
+const CancelServicesSuccess = builder
+  .objectRef<{ location: Location; services: Service[] }>('CancelServicesSuccess')
+  .implement({
+    description: 'The services stopped on the location.',
+    fields: (t) => ({
+      location: t.field({ type: LocationRef, description: 'The location.', resolve: (r) => r.location }),
+      stoppedServices: t.field({
+        type: [LocationServiceRef],
+        description: 'Each service this call stopped.',
+        resolve: (r) => r.services,
+      }),
+    }),
+  });
 
 type CustomerServices = { customer: Customer; services: Service[] };
 
@@ -151,8 +206,16 @@ const subAccountSuccess = (name: string, description: string, listDescription: s
   builder.objectRef<CustomerServices>(name).implement({
     description,
     fields: (t) => ({
-      customer: t.field({ type: CustomerRef, description: 'The customer owning the sub-account.', resolve: (r) => r.customer }),
-      services: t.field({ type: [SubAccountServiceRef], description: listDescription, resolve: (r) => r.services }),
+      customer: t.field({
+        type: CustomerRef,
+        description: 'The customer owning the sub-account.',
+        resolve: (r) => r.customer,
+      }),
+      services: t.field({
+        type: [SubAccountServiceRef],
+        description: listDescription,
+        resolve: (r) => r.services,
+      }),
     }),
   });
 
@@ -171,7 +234,11 @@ const CancelAllSubAccountServicesSuccess = subAccountSuccess(
  * Runs a services change for a customer's sub-account. The customer is loaded from the WiFi cloud with
  * the caller's token first: that is what limits the change to the token's scope.
  */
-async function changeSubAccount(ctx: Context, customerId: string, change: (subAccountId: string) => Promise<Service[]>) {
+async function changeSubAccount(
+  ctx: Context,
+  customerId: string,
+  change: (subAccountId: string) => Promise<Service[]>,
+) {
   const customer = await ctx.loaders.customer.load(customerId);
   const services = await change(ctx.mapping.subAccountId(customer));
   forgetServices(ctx.loaders);
@@ -201,7 +268,9 @@ builder.mutationFields((t) => ({
     description:
       "Decreases SKU quantities on a customer's sub-account; a quantity reaching 0 stops the service (services contract: Services: Cancel (Account)).",
     errors: { types: servicesErrors },
-    args: { input: t.arg({ type: ReduceSubAccountServicesInput, required: true, description: 'What to change.' }) },
+    args: {
+      input: t.arg({ type: ReduceSubAccountServicesInput, required: true, description: 'What to change.' }),
+    },
     resolve: (_, { input }, ctx) =>
       changeSubAccount(ctx, input.customerId, (subAccountId) =>
         ctx.services.reduceSubAccountServices({
@@ -216,10 +285,19 @@ builder.mutationFields((t) => ({
     description:
       "Stops every active service (all quantities) on a customer's sub-account (services contract: Services: Cancel All (Account)).",
     errors: { types: servicesErrors },
-    args: { input: t.arg({ type: CancelAllSubAccountServicesInput, required: true, description: 'What to change.' }) },
+    args: {
+      input: t.arg({
+        type: CancelAllSubAccountServicesInput,
+        required: true,
+        description: 'What to change.',
+      }),
+    },
     resolve: (_, { input }, ctx) =>
       changeSubAccount(ctx, input.customerId, (subAccountId) =>
-        ctx.services.cancelAllSubAccountServices({ subAccountId, agreementId: input.agreementId ?? undefined }),
+        ctx.services.cancelAllSubAccountServices({
+          subAccountId,
+          agreementId: input.agreementId ?? undefined,
+        }),
       ),
   }),
 }));

@@ -25,18 +25,37 @@ builder.node(WifiNodeRef, {
   fields: (t) => ({
     serialNumber: t.exposeString('serialNumber', { description: 'The serial number, used for RMA.' }),
     model: t.exposeString('model', { description: 'Hardware model.' }),
-    nickname: t.string({ nullable: true, description: 'The name the customer gave it.', resolve: (n) => n.nickname ?? null }),
-    firmwareVersion: t.string({ nullable: true, description: 'Installed firmware.', resolve: (n) => n.firmwareVersion ?? null }),
+    nickname: t.string({
+      nullable: true,
+      description: 'The name the customer gave it.',
+      resolve: (n) => n.nickname ?? null,
+    }),
+    firmwareVersion: t.string({
+      nullable: true,
+      description: 'Installed firmware.',
+      resolve: (n) => n.firmwareVersion ?? null,
+    }),
     connectionState: t.field({
       type: ConnectionState,
       description: 'Online state as the WiFi cloud last saw it.',
-      resolve: (n) => (n.connectionState === 'connected' ? 'CONNECTED' : n.connectionState === 'disconnected' ? 'DISCONNECTED' : 'UNKNOWN'),
+      resolve: (n) =>
+        n.connectionState === 'connected'
+          ? 'CONNECTED'
+          : n.connectionState === 'disconnected'
+            ? 'DISCONNECTED'
+            : 'UNKNOWN',
     }),
-    claimedAt: t.field({ type: 'DateTime', nullable: true, description: 'When it was claimed to the location.', resolve: (n) => n.claimedAt ?? null }),
+    claimedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was claimed to the location.',
+      resolve: (n) => n.claimedAt ?? null,
+    }),
     location: t.field({
       type: LocationRef,
       description: 'The location it is claimed to.',
-      resolve: (n, _, ctx) => ctx.loaders.location.load({ customerId: n.customerId, locationId: n.locationId }),
+      resolve: (n, _, ctx) =>
+        ctx.loaders.location.load({ customerId: n.customerId, locationId: n.locationId }),
     }),
   }),
 });
@@ -44,23 +63,32 @@ builder.node(WifiNodeRef, {
 const UnclaimNodeInput = builder.inputType('UnclaimNodeInput', {
   description: 'The node to unclaim for RMA.',
   fields: (t) => ({
-    locationId: t.id({ required: true, description: 'The Location global ID the node is claimed to.' }).validate(locationGlobalIdSchema),
-    serialNumber: t.string({ required: true, description: 'The serial number of the node.', validate: serialNumberSchema }),
-  }),
-});
-
-const UnclaimNodeSuccess = builder.objectRef<{ key: LocationKey; serialNumber: string }>('UnclaimNodeSuccess').implement({
-  description: 'The node is unclaimed and can be shipped back for replacement.',
-  fields: (t) => ({
-    serialNumber: t.exposeString('serialNumber', { description: 'The unclaimed serial number.' }),
-    location: t.field({
-      type: LocationRef,
-      nullable: true,
-      description: 'The location, without the node. Null (with an error) only if re-reading it failed after the unclaim succeeded.',
-      resolve: (r, _, ctx) => ctx.loaders.location.load(r.key),
+    locationId: t
+      .id({ required: true, description: 'The Location global ID the node is claimed to.' })
+      .validate(locationGlobalIdSchema),
+    serialNumber: t.string({
+      required: true,
+      description: 'The serial number of the node.',
+      validate: serialNumberSchema,
     }),
   }),
 });
+
+const UnclaimNodeSuccess = builder
+  .objectRef<{ key: LocationKey; serialNumber: string }>('UnclaimNodeSuccess')
+  .implement({
+    description: 'The node is unclaimed and can be shipped back for replacement.',
+    fields: (t) => ({
+      serialNumber: t.exposeString('serialNumber', { description: 'The unclaimed serial number.' }),
+      location: t.field({
+        type: LocationRef,
+        nullable: true,
+        description:
+          'The location, without the node. Null (with an error) only if re-reading it failed after the unclaim succeeded.',
+        resolve: (r, _, ctx) => ctx.loaders.location.load(r.key),
+      }),
+    }),
+  });
 
 builder.mutationField('unclaimNode', (t) =>
   t.field({

@@ -111,9 +111,12 @@ export class HttpClient {
       });
     } catch (cause) {
       const timedOut = deadline.aborted || (cause as { code?: string }).code?.includes('TIMEOUT');
-      throw fail(timedOut ? `timed out after ${this.options.timeoutMs} ms` : `request failed: ${describe(cause)}`, {
-        cause,
-      });
+      throw fail(
+        timedOut ? `timed out after ${this.options.timeoutMs} ms` : `request failed: ${describe(cause)}`,
+        {
+          cause,
+        },
+      );
     }
 
     const text = await response.body.text().catch(() => undefined);

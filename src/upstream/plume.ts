@@ -7,7 +7,14 @@ import {
   NotAuthorizedError,
   NotFoundError,
 } from '../errors.js';
-import { type CallContext, type ClassifyError, HttpClient, type HttpClientOptions, type HttpRequest, path } from './http.js';
+import {
+  type CallContext,
+  type ClassifyError,
+  HttpClient,
+  type HttpClientOptions,
+  type HttpRequest,
+  path,
+} from './http.js';
 
 /** Adapter for the WiFi cloud (docs/backends.md, "WiFi cloud"): typed methods over the shared client. */
 
@@ -82,9 +89,11 @@ function classify(ids: Ids): ClassifyError {
 function notFound(ids: Ids, code: string | undefined): Error {
   if (code === 'CUSTOMER_NOT_FOUND' || !ids.locationId) return new NotFoundError('Customer', ids.customerId);
   if (code === 'NO_CLAIMED_NODES') return new NoClaimedNodesError(ids.locationId);
-  if (code === 'LOCATION_ARCHIVED') return new NotFoundError('Location', ids.locationId, 'the location is archived');
+  if (code === 'LOCATION_ARCHIVED')
+    return new NotFoundError('Location', ids.locationId, 'the location is archived');
   // Without a code (a real cloud may send none), the most specific id named by the call is the one missing.
-  if ((code === 'NODE_NOT_FOUND' || !code) && ids.serialNumber) return new NotFoundError('Node', ids.serialNumber);
+  if ((code === 'NODE_NOT_FOUND' || !code) && ids.serialNumber)
+    return new NotFoundError('Node', ids.serialNumber);
   return new NotFoundError('Location', ids.locationId);
 }
 
@@ -109,98 +118,128 @@ export class PlumeApi {
   }
 
   getCustomer(customerId: string): Promise<Customer> {
-    return this.send({ customerId }, {
-      operation: 'getCustomer',
-      method: 'GET',
-      path: path`/api/Customers/${customerId}`,
-      schema: customerSchema,
-    });
+    return this.send(
+      { customerId },
+      {
+        operation: 'getCustomer',
+        method: 'GET',
+        path: path`/api/Customers/${customerId}`,
+        schema: customerSchema,
+      },
+    );
   }
 
   /** Batch read; ids out of scope or deleted are left out of the answer. */
   getCustomers(customerIds: readonly string[]): Promise<Customer[]> {
-    return this.send({ customerId: customerIds.join(',') }, {
-      operation: 'getCustomers',
-      method: 'GET',
-      path: '/api/Customers',
-      query: { filter: JSON.stringify({ where: { id: { inq: customerIds } } }) },
-      schema: z.array(customerSchema),
-    });
+    return this.send(
+      { customerId: customerIds.join(',') },
+      {
+        operation: 'getCustomers',
+        method: 'GET',
+        path: '/api/Customers',
+        query: { filter: JSON.stringify({ where: { id: { inq: customerIds } } }) },
+        schema: z.array(customerSchema),
+      },
+    );
   }
 
   listLocations(customerId: string): Promise<Location[]> {
-    return this.send({ customerId }, {
-      operation: 'listLocations',
-      method: 'GET',
-      path: path`/api/Customers/${customerId}/locations`,
-      schema: z.array(locationSchema),
-    });
+    return this.send(
+      { customerId },
+      {
+        operation: 'listLocations',
+        method: 'GET',
+        path: path`/api/Customers/${customerId}/locations`,
+        schema: z.array(locationSchema),
+      },
+    );
   }
 
   getLocation(customerId: string, locationId: string): Promise<Location> {
-    return this.send({ customerId, locationId }, {
-      operation: 'getLocation',
-      method: 'GET',
-      path: path`/api/Customers/${customerId}/locations/${locationId}`,
-      schema: locationSchema,
-    });
+    return this.send(
+      { customerId, locationId },
+      {
+        operation: 'getLocation',
+        method: 'GET',
+        path: path`/api/Customers/${customerId}/locations/${locationId}`,
+        schema: locationSchema,
+      },
+    );
   }
 
   async listNodes(customerId: string, locationId: string): Promise<WifiNode[]> {
-    const { nodes } = await this.send({ customerId, locationId }, {
-      operation: 'listNodes',
-      method: 'GET',
-      path: path`/api/Customers/${customerId}/locations/${locationId}/nodes`,
-      schema: z.object({ nodes: z.array(nodeSchema) }),
-    });
+    const { nodes } = await this.send(
+      { customerId, locationId },
+      {
+        operation: 'listNodes',
+        method: 'GET',
+        path: path`/api/Customers/${customerId}/locations/${locationId}/nodes`,
+        schema: z.object({ nodes: z.array(nodeSchema) }),
+      },
+    );
     return nodes;
   }
 
   getServiceLevel(customerId: string, locationId: string): Promise<ServiceLevel> {
-    return this.send({ customerId, locationId }, {
-      operation: 'getServiceLevel',
-      method: 'GET',
-      path: path`/api/Customers/${customerId}/locations/${locationId}/serviceLevel`,
-      schema: serviceLevelSchema,
-    });
+    return this.send(
+      { customerId, locationId },
+      {
+        operation: 'getServiceLevel',
+        method: 'GET',
+        path: path`/api/Customers/${customerId}/locations/${locationId}/serviceLevel`,
+        schema: serviceLevelSchema,
+      },
+    );
   }
 
   /** Contract: Account Suspension / Reduced functionality. */
   setServiceLevel(customerId: string, locationId: string, status: ServiceLevelStatus): Promise<ServiceLevel> {
-    return this.send({ customerId, locationId, status }, {
-      operation: 'setServiceLevel',
-      method: 'PATCH',
-      path: path`/api/Customers/${customerId}/locations/${locationId}/serviceLevel`,
-      body: { status },
-      schema: serviceLevelSchema,
-    });
+    return this.send(
+      { customerId, locationId, status },
+      {
+        operation: 'setServiceLevel',
+        method: 'PATCH',
+        path: path`/api/Customers/${customerId}/locations/${locationId}/serviceLevel`,
+        body: { status },
+        schema: serviceLevelSchema,
+      },
+    );
   }
 
   /** Contract: Single Plume Extender/Device RMA. */
   unclaimNode(customerId: string, locationId: string, serialNumber: string): Promise<void> {
-    return this.send({ customerId, locationId, serialNumber }, {
-      operation: 'unclaimNode',
-      method: 'DELETE',
-      path: path`/api/Customers/${customerId}/locations/${locationId}/nodes/${serialNumber}`,
-    });
+    return this.send(
+      { customerId, locationId, serialNumber },
+      {
+        operation: 'unclaimNode',
+        method: 'DELETE',
+        path: path`/api/Customers/${customerId}/locations/${locationId}/nodes/${serialNumber}`,
+      },
+    );
   }
 
   /** Contract: Service Cancellation. */
   archiveLocation(customerId: string, locationId: string): Promise<void> {
-    return this.send({ customerId, locationId }, {
-      operation: 'archiveLocation',
-      method: 'DELETE',
-      path: path`/api/Customers/${customerId}/locations/${locationId}`,
-    });
+    return this.send(
+      { customerId, locationId },
+      {
+        operation: 'archiveLocation',
+        method: 'DELETE',
+        path: path`/api/Customers/${customerId}/locations/${locationId}`,
+      },
+    );
   }
 
   /** Contract: Full Account Service Cancellation (also starts the cloud's GDPR delete). */
   deleteCustomer(customerId: string): Promise<{ count: number }> {
-    return this.send({ customerId }, {
-      operation: 'deleteCustomer',
-      method: 'DELETE',
-      path: path`/api/Customers/${customerId}`,
-      schema: z.object({ count: z.number() }),
-    });
+    return this.send(
+      { customerId },
+      {
+        operation: 'deleteCustomer',
+        method: 'DELETE',
+        path: path`/api/Customers/${customerId}`,
+        schema: z.object({ count: z.number() }),
+      },
+    );
   }
 }

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { NoActiveServicesError, ServicesRequestRejectedError } from '../errors.js';
-import { type CallContext, type ClassifyError, HttpClient, type HttpClientOptions, type HttpRequest, path } from './http.js';
+import {
+  type CallContext,
+  type ClassifyError,
+  HttpClient,
+  type HttpClientOptions,
+  type HttpRequest,
+  path,
+} from './http.js';
 
 /** Adapter for the services backend (docs/backends.md, "Services"): typed methods over the shared client. */
 
@@ -27,7 +34,11 @@ const common = {
   stopped: z.string().nullish(),
 };
 const locationServiceSchema = z.object({ ...common, locationId: z.string() });
-const subAccountServiceSchema = z.object({ ...common, subAccountId: z.string(), serviceQuantity: z.number().int() });
+const subAccountServiceSchema = z.object({
+  ...common,
+  subAccountId: z.string(),
+  serviceQuantity: z.number().int(),
+});
 
 /** One model for both kinds of service; `kind` says which backend list it came from. */
 export interface Service {
@@ -57,7 +68,9 @@ export interface ServiceFilter {
   offset?: number;
 }
 
-function toService(raw: z.infer<typeof locationServiceSchema> | z.infer<typeof subAccountServiceSchema>): Service {
+function toService(
+  raw: z.infer<typeof locationServiceSchema> | z.infer<typeof subAccountServiceSchema>,
+): Service {
   const base = {
     id: raw.id,
     sku: raw.sku,
@@ -82,7 +95,8 @@ const firstError = (body: unknown) => envelope(z.unknown()).safeParse(body).data
 const classify: ClassifyError = (_status, body) => {
   const error = firstError(body);
   if (error?.code === 2003) return new NoActiveServicesError(error.message);
-  if (error?.code === 2001 || error?.code === 2002) return new ServicesRequestRejectedError(error.message, error.code);
+  if (error?.code === 2001 || error?.code === 2002)
+    return new ServicesRequestRejectedError(error.message, error.code);
   return undefined;
 };
 
@@ -127,7 +141,11 @@ export class ServicesApi {
     return response;
   }
 
-  private async list(operation: string, listPath: string, query: Record<string, string | number | undefined>) {
+  private async list(
+    operation: string,
+    listPath: string,
+    query: Record<string, string | number | undefined>,
+  ) {
     const page = await this.send({
       operation,
       method: 'GET',
@@ -152,7 +170,11 @@ export class ServicesApi {
   }
 
   /** Contract: Services: Cancel (Location). */
-  async cancelLocationServices(input: { locationId: string; skus?: string[]; agreementId?: number }): Promise<Service[]> {
+  async cancelLocationServices(input: {
+    locationId: string;
+    skus?: string[];
+    agreementId?: number;
+  }): Promise<Service[]> {
     const stopped = await this.send({
       operation: 'cancelLocationServices',
       method: 'POST',
@@ -180,7 +202,10 @@ export class ServicesApi {
   }
 
   /** Contract: Services: Cancel All (Account). */
-  async cancelAllSubAccountServices(input: { subAccountId: string; agreementId?: number }): Promise<Service[]> {
+  async cancelAllSubAccountServices(input: {
+    subAccountId: string;
+    agreementId?: number;
+  }): Promise<Service[]> {
     const stopped = await this.send({
       operation: 'cancelAllSubAccountServices',
       method: 'POST',

@@ -55,7 +55,9 @@ describe('npm start on the embedded default', () => {
       }),
     });
     expect(await response.json()).toEqual({
-      data: { customer: { name: 'Ada Lovelace', locations: [{ name: 'Home' }, { name: 'Holiday cottage' }] } },
+      data: {
+        customer: { name: 'Ada Lovelace', locations: [{ name: 'Home' }, { name: 'Holiday cottage' }] },
+      },
     });
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
@@ -75,7 +77,9 @@ describe('npm start on the embedded default', () => {
     const inFlight = fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: DEMO_ADMIN_TOKEN },
-      body: JSON.stringify({ query: '{ customers(ids: ["650000000000000000000001", "650000000000000000000003"]) { name } }' }),
+      body: JSON.stringify({
+        query: '{ customers(ids: ["650000000000000000000001", "650000000000000000000003"]) { name } }',
+      }),
     });
     await new Promise((resolve) => setTimeout(resolve, 150));
     child.kill('SIGTERM');
@@ -88,10 +92,16 @@ describe('npm start on the embedded default', () => {
 
   it.each([
     [{ PORT: 'not-a-port' }, 'PORT: Invalid input: expected number'],
-    [{ PLUME_API_URL: 'http://127.0.0.1:1' }, 'SERVICES_API_URL: is required when an upstream URL is configured'],
+    [
+      { PLUME_API_URL: 'http://127.0.0.1:1' },
+      'SERVICES_API_URL: is required when an upstream URL is configured',
+    ],
     [{ UPSTREAM_TIMEOUT_MS: '0' }, 'UPSTREAM_TIMEOUT_MS'],
   ])('fails fast on bad configuration %j, naming the variable', async (env, message) => {
-    const child = spawn(process.execPath, nodeArgs, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, nodeArgs, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     running.push(child);
     let output = '';
     child.stdout!.on('data', (c: Buffer) => (output += c));

@@ -38,7 +38,10 @@ export interface GraphQLResponse<T> {
   text: string;
 }
 
-export async function startTestGateway(overrides: Partial<Config> = {}, { embedded = true } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  overrides: Partial<Config> = {},
+  { embedded = true } = {},
+): Promise<TestGateway> {
   const sandbox = await startSandbox();
   const config = { ...loadConfig({}), ...overrides };
   const logs: string[] = [];

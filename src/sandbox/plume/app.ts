@@ -69,7 +69,10 @@ function locationTarget(c: Context): [token: string | undefined, customerId: str
 
 /** The raw access token: LoopBack takes it bare in `Authorization`, and `Bearer <token>` is accepted too. */
 function tokenOf(c: Context): string | undefined {
-  const token = c.req.header('authorization')?.trim().replace(/^Bearer\s+/i, '');
+  const token = c.req
+    .header('authorization')
+    ?.trim()
+    .replace(/^Bearer\s+/i, '');
   return token === '' ? undefined : token;
 }
 

@@ -175,7 +175,9 @@ export class PlumeState {
     if (!customer) return undefined;
     const locations = this.locationsOf(customer.id);
     const claimedSerials = locations.flatMap((location) =>
-      this.nodesOf(location.id).filter((node) => node.claimed).map((node) => node.serialNumber),
+      this.nodesOf(location.id)
+        .filter((node) => node.claimed)
+        .map((node) => node.serialNumber),
     );
     return { deletedAt: customer.deletedAt, locations: locations.map(toLocation), claimedSerials };
   }

@@ -83,7 +83,10 @@ const subAccountPlans: Record<string, PlannedService[]> = {
     { product: answers, quantity: 5 },
     { product: supportSeat, quantity: 2, agreementId: agreementIds.renewal },
   ],
-  [customerIds.margaret]: [{ product: answers2, quantity: 2 }, { product: answers3, stopped: '2024-05-01' }],
+  [customerIds.margaret]: [
+    { product: answers2, quantity: 2 },
+    { product: answers3, stopped: '2024-05-01' },
+  ],
 };
 
 /**
