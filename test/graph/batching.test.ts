@@ -63,12 +63,7 @@ const LocationThenCustomer = graphql(`
   query BatchingLocationCustomer($id: ID!) {
     node(id: $id) {
       __typename
-      ... on Location {
-        name
-        customer {
-          name
-        }
-      }
+      ...LocationOwner
     }
   }
 `);
@@ -190,7 +185,7 @@ describe('upstream calls per request', () => {
     expect(expectTypename(response.data?.node, 'Location')).toEqual({
       __typename: 'Location',
       name: 'Holiday cottage',
-      customer: { name: 'Ada Lovelace' },
+      customer: { id: customers.ada, name: 'Ada Lovelace' },
     });
     expect(gateway.upstreamCalls()).toEqual({ plume: 2, services: 0 });
   });

@@ -40,12 +40,7 @@ const LocationServices = graphql(`
           edges {
             cursor
             node {
-              serviceId
-              sku
-              agreementId
-              locationId
-              status
-              stoppedOn
+              ...ServiceFields
             }
           }
         }
@@ -76,13 +71,7 @@ const CustomerServices = graphql(`
         edges {
           cursor
           node {
-            serviceId
-            sku
-            agreementId
-            subAccountId
-            quantity
-            status
-            stoppedOn
+            ...ServiceFields
           }
         }
       }

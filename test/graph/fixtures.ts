@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { expect } from 'vitest';
 import { customerIds, demoTokens, locationIds, SERVICES_API_KEY } from '../../src/sandbox/seed.js';
+import { graphql } from '../gql/index.js';
 
 /** Global IDs of the seeded data (src/sandbox/seed.ts), as the graph hands them out. */
 
@@ -36,6 +37,10 @@ export const secrets = [...Object.values(tokens), SERVICES_API_KEY];
 /** Yoga's masked message for anything unexpected (src/yoga.ts). */
 export const MASKED = 'Unexpected error. Quote the requestId when reporting it.';
 
+/** A services error envelope with a known `meta.uuid`, as the backend sends it. */
+export const servicesError = (uuid: string, code: number, message = 'Internal error'): string =>
+  JSON.stringify({ meta: { uuid, errors: [{ code, type: 'FATAL_ERROR', message }] }, response: {} });
+
 /** Asserts a union result's exact `__typename` and narrows it to that member. */
 export function expectTypename<T extends { __typename: string }, N extends T['__typename']>(
   value: T | null | undefined,
@@ -44,3 +49,73 @@ export function expectTypename<T extends { __typename: string }, N extends T['__
   expect(value?.__typename).toBe(typename);
   return value as Extract<T, { __typename: N }>;
 }
+
+/*
+ * Selections the graph tests share: spread them by name (`...ErrorOutcome`) in any operation under
+ * test/; codegen adds the definitions to each operation that uses them.
+ */
+
+/**
+ * The error member of a mutation result: `code` and `message`, plus the fields of each error type.
+ * Spread it into the result union beside the success member's selection.
+ */
+graphql(`
+  fragment ErrorOutcome on Error {
+    code
+    message
+    ... on NotFoundError {
+      resource
+      id
+    }
+    ... on InputValidationError {
+      issues {
+        path
+        message
+      }
+    }
+    ... on ServicesRequestRejectedError {
+      upstreamCode
+    }
+    ... on NoClaimedNodesError {
+      locationId
+    }
+    ... on NodeAlreadyUnclaimedError {
+      serialNumber
+    }
+    ... on LocationAlreadyArchivedError {
+      locationId
+    }
+    ... on InvalidServiceLevelError {
+      level
+    }
+  }
+`);
+
+/** A service as the services backend reports it, with the location or sub-account it belongs to. */
+graphql(`
+  fragment ServiceFields on Service {
+    serviceId
+    sku
+    agreementId
+    status
+    stoppedOn
+    ... on LocationService {
+      locationId
+    }
+    ... on SubAccountService {
+      subAccountId
+      quantity
+    }
+  }
+`);
+
+/** A location with the customer it leads to. */
+graphql(`
+  fragment LocationOwner on Location {
+    name
+    customer {
+      id
+      name
+    }
+  }
+`);

@@ -63,13 +63,7 @@ const ReadLocationOwner = graphql(`
   query ReadsLocationOwner($id: ID!) {
     node(id: $id) {
       __typename
-      ... on Location {
-        name
-        customer {
-          id
-          name
-        }
-      }
+      ...LocationOwner
     }
   }
 `);

@@ -10,6 +10,7 @@ import {
   locationGid,
   locations,
   secrets,
+  servicesError,
   tokens,
 } from './fixtures.js';
 
@@ -21,12 +22,7 @@ const CancelServices = graphql(`
       __typename
       ... on CancelServicesSuccess {
         stoppedServices {
-          serviceId
-          sku
-          agreementId
-          locationId
-          status
-          stoppedOn
+          ...ServiceFields
         }
         location {
           locationId
@@ -41,23 +37,7 @@ const CancelServices = graphql(`
           }
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on InputValidationError {
-        issues {
-          path
-          message
-        }
-      }
-      ... on NotFoundError {
-        resource
-        id
-      }
-      ... on ServicesRequestRejectedError {
-        upstreamCode
-      }
+      ...ErrorOutcome
     }
   }
 `);
@@ -72,27 +52,10 @@ const ReduceSubAccountServices = graphql(`
           subAccountId
         }
         services {
-          serviceId
-          sku
-          quantity
-          status
-          stoppedOn
-          subAccountId
+          ...ServiceFields
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on InputValidationError {
-        issues {
-          path
-          message
-        }
-      }
-      ... on ServicesRequestRejectedError {
-        upstreamCode
-      }
+      ...ErrorOutcome
     }
   }
 `);
@@ -109,22 +72,10 @@ const CancelAllSubAccountServices = graphql(`
           }
         }
         services {
-          serviceId
-          sku
-          quantity
-          status
-          stoppedOn
-          subAccountId
+          ...ServiceFields
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on NotFoundError {
-        resource
-        id
-      }
+      ...ErrorOutcome
     }
   }
 `);
@@ -332,13 +283,7 @@ describe('cancelServices (contract: Services: Cancel (Location))', () => {
       method: 'POST',
       path: `/v2/accounts/${SERVICES_ACCOUNT_ID}/cancelservices`,
       status: 400,
-      body: JSON.stringify({
-        meta: {
-          uuid: '0b8a3c57-5c1e-4c55-9f0e-2a4b7d1e6f10',
-          errors: [{ code: 2002, type: 'FATAL_ERROR', message: 'skus[0]: Expected string' }],
-        },
-        response: {},
-      }),
+      body: servicesError('0b8a3c57-5c1e-4c55-9f0e-2a4b7d1e6f10', 2002, 'skus[0]: Expected string'),
     });
 
     const { data } = await cancel({ locationId: locations.graceApartment });
@@ -356,13 +301,7 @@ describe('cancelServices (contract: Services: Cancel (Location))', () => {
       method: 'POST',
       path: `/v2/accounts/${SERVICES_ACCOUNT_ID}/cancelservices`,
       status: 400,
-      body: JSON.stringify({
-        meta: {
-          uuid: 'f5b0c2f6-1d57-4f7e-8d0e-6a1f3b2c9e44',
-          errors: [{ code: 2001, type: 'FATAL_ERROR', message: 'locationId: Required' }],
-        },
-        response: {},
-      }),
+      body: servicesError('f5b0c2f6-1d57-4f7e-8d0e-6a1f3b2c9e44', 2001, 'locationId: Required'),
     });
 
     const { data } = await cancel({ locationId: locations.graceApartment });
@@ -389,6 +328,7 @@ describe('reduceSubAccountServices (contract: Services: Cancel (Account))', () =
         {
           serviceId: 9000,
           sku: 'SKU-00000195',
+          agreementId: 1588,
           quantity: 1,
           status: 'ACTIVE',
           stoppedOn: null,
@@ -411,6 +351,7 @@ describe('reduceSubAccountServices (contract: Services: Cancel (Account))', () =
       {
         serviceId: 9002,
         sku: 'SKU-00000197',
+        agreementId: 1601,
         quantity: 0,
         status: 'STOPPED',
         stoppedOn: TODAY,
@@ -432,6 +373,7 @@ describe('reduceSubAccountServices (contract: Services: Cancel (Account))', () =
       {
         serviceId: 9000,
         sku: 'SKU-00000195',
+        agreementId: 1588,
         quantity: 2,
         status: 'ACTIVE',
         stoppedOn: null,
@@ -440,6 +382,7 @@ describe('reduceSubAccountServices (contract: Services: Cancel (Account))', () =
       {
         serviceId: 9001,
         sku: 'SKU-00000196',
+        agreementId: 1588,
         quantity: 0,
         status: 'STOPPED',
         stoppedOn: TODAY,
@@ -495,6 +438,7 @@ describe('cancelAllSubAccountServices (contract: Services: Cancel All (Account))
         {
           serviceId: 9000,
           sku: 'SKU-00000195',
+          agreementId: 1588,
           quantity: 3,
           status: 'STOPPED',
           stoppedOn: TODAY,
@@ -503,6 +447,7 @@ describe('cancelAllSubAccountServices (contract: Services: Cancel All (Account))
         {
           serviceId: 9001,
           sku: 'SKU-00000196',
+          agreementId: 1588,
           quantity: 1,
           status: 'STOPPED',
           stoppedOn: TODAY,
@@ -511,6 +456,7 @@ describe('cancelAllSubAccountServices (contract: Services: Cancel All (Account))
         {
           serviceId: 9002,
           sku: 'SKU-00000197',
+          agreementId: 1601,
           quantity: 2,
           status: 'STOPPED',
           stoppedOn: TODAY,

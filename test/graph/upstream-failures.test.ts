@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerIds, locationIds, SERVICES_ACCOUNT_ID } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { type GraphQLResponse, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { customers, expectTypename, locations, MASKED, secrets } from './fixtures.js';
+import { customers, expectTypename, locations, MASKED, secrets, servicesError } from './fixtures.js';
 
 /**
  * What the graph does when a backend fails in a way no contract row names: 5xx, stalls, malformed
@@ -46,10 +46,7 @@ const UnclaimNode = graphql(`
   mutation UfUnclaimNode($input: UnclaimNodeInput!) {
     unclaimNode(input: $input) {
       __typename
-      ... on Error {
-        code
-        message
-      }
+      ...ErrorOutcome
     }
   }
 `);
@@ -58,10 +55,7 @@ const CancelAll = graphql(`
   mutation UfCancelAllSubAccountServices($input: CancelAllSubAccountServicesInput!) {
     cancelAllSubAccountServices(input: $input) {
       __typename
-      ... on Error {
-        code
-        message
-      }
+      ...ErrorOutcome
     }
   }
 `);
@@ -71,10 +65,6 @@ const customerPath = `/api/Customers/${ada}`;
 const subAccountServicesPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/accountservices`;
 const locationServicesPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/services`;
 const cancelAllPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/accountservices/cancelall`;
-
-/** A services error envelope with a known `meta.uuid`, as the backend sends it. */
-const servicesError = (uuid: string, code: number, message = 'Internal error') =>
-  JSON.stringify({ meta: { uuid, errors: [{ code, type: 'FATAL_ERROR', message }] }, response: {} });
 
 /** Every response text and every log line so far, checked for secrets at the end of each test. */
 const seen: string[] = [];

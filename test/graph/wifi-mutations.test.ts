@@ -29,26 +29,7 @@ const UnclaimNode = graphql(`
           }
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on NotFoundError {
-        resource
-        id
-      }
-      ... on NoClaimedNodesError {
-        locationId
-      }
-      ... on NodeAlreadyUnclaimedError {
-        serialNumber
-      }
-      ... on InputValidationError {
-        issues {
-          path
-          message
-        }
-      }
+      ...ErrorOutcome
     }
   }
 `);
@@ -83,17 +64,7 @@ const ArchiveLocation = graphql(`
           }
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on NotFoundError {
-        resource
-        id
-      }
-      ... on LocationAlreadyArchivedError {
-        locationId
-      }
+      ...ErrorOutcome
     }
   }
 `);
@@ -107,14 +78,7 @@ const DeleteCustomer = graphql(`
         customerId
         deletedCustomerId
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on NotFoundError {
-        resource
-        id
-      }
+      ...ErrorOutcome
     }
   }
 `);
@@ -146,17 +110,7 @@ const SetServiceLevel = graphql(`
           }
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on NotFoundError {
-        resource
-        id
-      }
-      ... on InvalidServiceLevelError {
-        level
-      }
+      ...ErrorOutcome
     }
   }
 `);
@@ -205,8 +159,14 @@ describe('unclaimNode (contract: single extender RMA)', () => {
     });
     const { data, errors } = await unclaim(locations.adaHome, 'AA11000001');
 
-    expect(data?.unclaimNode).toEqual({ __typename: 'UnclaimNodeSuccess', serialNumber: 'AA11000001', location: null });
-    expect(errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['unclaimNode', 'location'], 'UPSTREAM_ERROR']]);
+    expect(data?.unclaimNode).toEqual({
+      __typename: 'UnclaimNodeSuccess',
+      serialNumber: 'AA11000001',
+      location: null,
+    });
+    expect(errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['unclaimNode', 'location'], 'UPSTREAM_ERROR'],
+    ]);
     expect(claimedSerials(ada)).toEqual(['AA11000002', 'AA11000004']);
   });
 
@@ -406,9 +366,9 @@ describe('archiveLocation (contract: service cancellation)', () => {
 
   it('gives any other customer a new empty Home after its last non-archived location', async () => {
     const first = await archive(locations.linusGarage);
-    expect(expectTypename(first.data?.archiveLocation, 'ArchiveLocationSuccess').customer?.locations).toEqual([
-      { locationId: locationIds.linusHome, name: 'Home', archived: false },
-    ]);
+    expect(expectTypename(first.data?.archiveLocation, 'ArchiveLocationSuccess').customer?.locations).toEqual(
+      [{ locationId: locationIds.linusHome, name: 'Home', archived: false }],
+    );
 
     const { data } = await archive(locations.linusHome);
 
