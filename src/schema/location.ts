@@ -2,7 +2,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { LocationAlreadyArchivedError, InvalidServiceLevelError } from '../errors.js';
 import { forgetLocation, itemOrError, type LocationKey } from '../loaders.js';
-import type { Location, ServiceLevel as ServiceLevelState, ServiceLevelStatus } from '../upstream/plume.js';
+import type { Location, ServiceLevel as ServiceLevelState } from '../upstream/plume.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, splitIds } from './ids.js';
 import { CustomerRef, LocationRef, LocationServiceRef, ServiceLevel, WifiNodeRef } from './refs.js';

@@ -1,8 +1,8 @@
 import { offsetToCursor } from '@pothos/plugin-relay';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { useSharedGateway } from '../helpers/gateway.js';
 import { customers, expectTypename, locations } from './fixtures.js';
 
 const ThreeCustomers = graphql(`
@@ -95,29 +95,20 @@ const ServicesTwice = graphql(`
 `);
 
 describe('upstream calls per request', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(async () => {
-    await gateway.close();
-  });
-  beforeEach(() => {
-    gateway.resetCounts();
-  });
+  const gateway = useSharedGateway();
 
-  const plumePaths = () => gateway.sandbox.plume.control.requests.map((r) => r.path);
+  const plumePaths = () => gateway().sandbox.plume.control.requests.map((r) => r.path);
 
   it('reads three customers in one WiFi cloud call', async () => {
     const ids = [customerIds.grace, customers.ada, customerIds.linus];
-    const response = await gateway.execute(ThreeCustomers, { ids });
+    const response = await gateway().execute(ThreeCustomers, { ids });
     expect(response.data?.customers.map((c) => c?.name)).toEqual([
       'Grace Hopper',
       'Ada Lovelace',
       'Linus Torvalds',
     ]);
-    expect(gateway.upstreamCalls()).toEqual({ plume: 1, services: 0 });
-    const [call] = gateway.sandbox.plume.control.requests;
+    expect(gateway().upstreamCalls()).toEqual({ plume: 1, services: 0 });
+    const [call] = gateway().sandbox.plume.control.requests;
     expect(call?.path).toBe('/api/Customers');
     expect(JSON.parse(call?.query.filter ?? '{}').where.id.inq).toEqual(
       expect.arrayContaining([customerIds.grace, customerIds.ada, customerIds.linus]),
@@ -126,25 +117,25 @@ describe('upstream calls per request', () => {
 
   it('reads a customer named twice in customers(ids) once', async () => {
     const ids = [customerIds.ada, customers.ada, customerIds.margaret];
-    const response = await gateway.execute(ThreeCustomers, { ids });
+    const response = await gateway().execute(ThreeCustomers, { ids });
     expect(response.data?.customers.map((c) => c?.name)).toEqual([
       'Ada Lovelace',
       'Ada Lovelace',
       'Margaret Hamilton',
     ]);
-    expect(gateway.upstreamCalls()).toEqual({ plume: 1, services: 0 });
+    expect(gateway().upstreamCalls()).toEqual({ plume: 1, services: 0 });
   });
 
   it.each([
     ['the same raw id', customerIds.ada],
     ['its raw id and its global ID', customers.ada],
   ])('reads a customer named under two aliases, by %s, with one call', async (_, second) => {
-    const response = await gateway.execute(CustomerTwice, { first: customerIds.ada, second });
+    const response = await gateway().execute(CustomerTwice, { first: customerIds.ada, second });
     expect(response.data).toEqual({
       byName: { name: 'Ada Lovelace' },
       byEmail: { email: 'ada@example.net' },
     });
-    expect(gateway.upstreamCalls()).toEqual({ plume: 1, services: 0 });
+    expect(gateway().upstreamCalls()).toEqual({ plume: 1, services: 0 });
   });
 
   it.each([
@@ -154,19 +145,19 @@ describe('upstream calls per request', () => {
   ] as const)(
     'walks $who, the locations, their nodes and service levels in 1 + 1 + 2 × $live calls',
     async ({ who, live, all }) => {
-      const response = await gateway.execute(CustomerWalk, { id: customerIds[who] });
+      const response = await gateway().execute(CustomerWalk, { id: customerIds[who] });
       expect(response.errors).toBeUndefined();
       const locations = response.data?.customer.locations ?? [];
       expect(locations).toHaveLength(all);
       expect(locations.filter((l) => !l.archived).every((l) => l.serviceLevel !== null)).toBe(true);
-      expect(gateway.upstreamCalls()).toEqual({ plume: 2 + 2 * live, services: 0 });
+      expect(gateway().upstreamCalls()).toEqual({ plume: 2 + 2 * live, services: 0 });
       expect(plumePaths().filter((p) => p.endsWith('/nodes'))).toHaveLength(live);
       expect(plumePaths().filter((p) => p.endsWith('/serviceLevel'))).toHaveLength(live);
     },
   );
 
   it("answers each node's location from the locations already listed", async () => {
-    const response = await gateway.execute(NodeLocations, { id: customerIds.ada });
+    const response = await gateway().execute(NodeLocations, { id: customerIds.ada });
     expect(
       response.data?.customer.locations.map((l) => [
         l.name,
@@ -176,30 +167,30 @@ describe('upstream calls per request', () => {
       ['Home', ['AA11000001@Home', 'AA11000002@Home']],
       ['Holiday cottage', ['AA11000004@Holiday cottage']],
     ]);
-    expect(gateway.upstreamCalls()).toEqual({ plume: 2 + 2, services: 0 });
+    expect(gateway().upstreamCalls()).toEqual({ plume: 2 + 2, services: 0 });
     expect(plumePaths().filter((p) => p.endsWith(locationIds.adaHome))).toEqual([]);
   });
 
   it('reads a location by node(id) and then its customer in 2 calls', async () => {
-    const response = await gateway.execute(LocationThenCustomer, { id: locations.adaCottage });
+    const response = await gateway().execute(LocationThenCustomer, { id: locations.adaCottage });
     expect(expectTypename(response.data?.node, 'Location')).toEqual({
       __typename: 'Location',
       name: 'Holiday cottage',
       customer: { id: customers.ada, name: 'Ada Lovelace' },
     });
-    expect(gateway.upstreamCalls()).toEqual({ plume: 2, services: 0 });
+    expect(gateway().upstreamCalls()).toEqual({ plume: 2, services: 0 });
   });
 
   it('asks the services backend once for the same page asked twice under aliases', async () => {
-    const response = await gateway.execute(ServicesTwice, { id: locations.adaHome });
+    const response = await gateway().execute(ServicesTwice, { id: locations.adaHome });
     const location = expectTypename(response.data?.node, 'Location');
     expect(location.one.edges).toHaveLength(10);
     expect(location.two).toEqual(location.one);
-    expect(gateway.upstreamCalls()).toEqual({ plume: 1, services: 1 });
+    expect(gateway().upstreamCalls()).toEqual({ plume: 1, services: 1 });
   });
 
   it('asks the services backend once per distinct page', async () => {
-    const response = await gateway.execute(ServicesTwice, {
+    const response = await gateway().execute(ServicesTwice, {
       id: locations.adaHome,
       secondAfter: offsetToCursor(9),
     });
@@ -207,6 +198,6 @@ describe('upstream calls per request', () => {
     const ids = [...location.one.edges, ...location.two.edges].map((e) => e.node.serviceId);
     expect(ids).toHaveLength(20);
     expect(new Set(ids).size).toBe(20);
-    expect(gateway.upstreamCalls()).toEqual({ plume: 1, services: 2 });
+    expect(gateway().upstreamCalls()).toEqual({ plume: 1, services: 2 });
   });
 });

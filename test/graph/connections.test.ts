@@ -1,9 +1,9 @@
 import { offsetToCursor } from '@pothos/plugin-relay';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import type { ConnectionsLocationServicesQueryVariables, ServiceStatusFilter } from '../gql/graphql.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { useSharedGateway } from '../helpers/gateway.js';
 import { listSubAccountServices } from '../sandbox/services-client.js';
 import { expectTypename, locations } from './fixtures.js';
 
@@ -84,27 +84,18 @@ type LocationArgs = Omit<ConnectionsLocationServicesQueryVariables, 'id'>;
 const HOME = locationIds.adaHome;
 
 describe('Location.services on a location with more than 100 services', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(async () => {
-    await gateway.close();
-  });
-  beforeEach(() => {
-    gateway.resetCounts();
-  });
+  const gateway = useSharedGateway();
 
   /** One page of Ada's Home services, failing the test on any error. */
   async function homeServices(args: LocationArgs = {}) {
-    const response = await gateway.execute(LocationServices, { id: locations.adaHome, ...args });
+    const response = await gateway().execute(LocationServices, { id: locations.adaHome, ...args });
     expect(response.errors).toBeUndefined();
     return expectTypename(response.data?.node, 'Location').services;
   }
 
   /** The simulator's own answer for the same filter: every match, ordered by id. */
   function simulatorIds(filter: { status?: ServiceStatusFilter; sku?: string; agreementId?: number } = {}) {
-    const page = gateway.sandbox.services.state.listLocationServices({
+    const page = gateway().sandbox.services.state.listLocationServices({
       locationId: HOME,
       ...filter,
       limit: 1000,
@@ -114,7 +105,7 @@ describe('Location.services on a location with more than 100 services', () => {
 
   /** The query of each list call the services backend served, without the constant `v`. */
   const listQueries = () =>
-    gateway.sandbox.services.control.requests.map(({ query: { v: _, ...query } }) => query);
+    gateway().sandbox.services.control.requests.map(({ query: { v: _, ...query } }) => query);
 
   const idsOf = (connection: { edges: Array<{ node: { serviceId: number } }> }) =>
     connection.edges.map((e) => e.node.serviceId);
@@ -244,27 +235,21 @@ describe('Location.services on a location with more than 100 services', () => {
     { name: 'last', args: { last: 5 } },
     { name: 'before', args: { before: offsetToCursor(10) } },
   ])('rejects $name as BAD_USER_INPUT without calling the services backend', async ({ args }) => {
-    const response = await gateway.execute(LocationServices, { id: locations.adaHome, ...args });
+    const response = await gateway().execute(LocationServices, { id: locations.adaHome, ...args });
     expect(response.data).toEqual({ node: null });
     expect(response.errors?.map((e) => ({ path: e.path, code: e.extensions?.code }))).toEqual([
       { path: ['node', 'services'], code: 'BAD_USER_INPUT' },
     ]);
-    expect(gateway.upstreamCalls().services).toBe(0);
+    expect(gateway().upstreamCalls().services).toBe(0);
   });
 });
 
 describe('Customer.services', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(async () => {
-    await gateway.close();
-  });
+  const gateway = useSharedGateway();
 
   /** Ada's sub-account services, failing the test on any error. */
   async function adaServices(args: Omit<LocationArgs, 'last' | 'before'> = {}) {
-    const response = await gateway.execute(CustomerServices, { id: customerIds.ada, ...args });
+    const response = await gateway().execute(CustomerServices, { id: customerIds.ada, ...args });
     expect(response.errors).toBeUndefined();
     expect(response.data?.customer.subAccountId).toBe('ACC-1001');
     return response.data!.customer.services;
@@ -315,7 +300,7 @@ describe('Customer.services', () => {
     { name: 'a SKU', args: { sku: 'SKU-00000196' }, ids: [9001] },
     { name: 'an agreement', args: { agreementId: 1601 }, ids: [9002] },
   ])('filters by $name as the services backend does', async ({ args, ids }) => {
-    const direct = await listSubAccountServices(gateway.sandbox.services, {
+    const direct = await listSubAccountServices(gateway().sandbox.services, {
       subAccountId: 'ACC-1001',
       ...args,
     });
@@ -327,7 +312,7 @@ describe('Customer.services', () => {
   });
 
   it('pages forward with first/after and sends the matching limit/offset', async () => {
-    gateway.resetCounts();
+    gateway().resetCounts();
     const first = await adaServices({ first: 2 });
     expect(first.edges.map((e) => e.node.serviceId)).toEqual([9000, 9001]);
     expect(first.pageInfo).toMatchObject({
@@ -341,7 +326,7 @@ describe('Customer.services', () => {
     expect(second.totalCount).toBe(3);
     expect(second.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
 
-    expect(gateway.sandbox.services.control.requests.map((r) => r.query)).toEqual([
+    expect(gateway().sandbox.services.control.requests.map((r) => r.query)).toEqual([
       expect.objectContaining({ subAccountId: 'ACC-1001', status: 'ACTIVE', limit: '2', offset: '0' }),
       expect.objectContaining({ subAccountId: 'ACC-1001', status: 'ACTIVE', limit: '2', offset: '2' }),
     ]);

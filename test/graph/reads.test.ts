@@ -1,8 +1,8 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { useFreshGateway, useSharedGateway } from '../helpers/gateway.js';
 import { customers, expectTypename, locations, tokens, wifiNodeGid } from './fixtures.js';
 
 const ReadCustomer = graphql(`
@@ -232,29 +232,23 @@ const errorsOf = (response: { errors?: Array<{ path?: unknown; extensions?: Reco
   (response.errors ?? []).map((e) => ({ path: e.path, code: e.extensions?.code }));
 
 describe('reads of the graph', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(async () => {
-    await gateway.close();
-  });
+  const gateway = useSharedGateway();
 
   describe('customer(id)', () => {
     it('reads a customer by its WiFi cloud id', async () => {
-      const response = await gateway.execute(ReadCustomer, { id: customerIds.ada });
+      const response = await gateway().execute(ReadCustomer, { id: customerIds.ada });
       expect(response.errors).toBeUndefined();
       expect(response.data?.customer).toEqual(ada);
     });
 
     it('reads the same customer by its global ID', async () => {
-      const response = await gateway.execute(ReadCustomer, { id: customers.ada });
+      const response = await gateway().execute(ReadCustomer, { id: customers.ada });
       expect(response.errors).toBeUndefined();
       expect(response.data?.customer).toEqual(ada);
     });
 
     it('reads an auto-provisioned customer as such', async () => {
-      const response = await gateway.execute(ReadCustomer, { id: customerIds.grace });
+      const response = await gateway().execute(ReadCustomer, { id: customerIds.grace });
       expect(response.data?.customer).toMatchObject({
         name: 'Grace Hopper',
         accountId: 'ACC-1002',
@@ -268,7 +262,7 @@ describe('reads of the graph', () => {
   describe('customers(ids)', () => {
     it('reads several customers in the order asked, by raw or global id', async () => {
       const ids = [customerIds.linus, customers.ada, customerIds.margaret];
-      const response = await gateway.execute(ReadCustomers, { ids });
+      const response = await gateway().execute(ReadCustomers, { ids });
       expect(response.errors).toBeUndefined();
       expect(response.data?.customers).toEqual([
         { id: customers.linus, customerId: customerIds.linus, name: 'Linus Torvalds' },
@@ -280,13 +274,13 @@ describe('reads of the graph', () => {
 
   describe('Customer.locations', () => {
     it('lists only live locations by default, each with its claimed nodes and service level', async () => {
-      const response = await gateway.execute(ReadLocations, { id: customerIds.ada });
+      const response = await gateway().execute(ReadLocations, { id: customerIds.ada });
       expect(response.errors).toBeUndefined();
       expect(response.data?.customer.locations).toEqual([adaHome, adaCottage]);
     });
 
     it('includes archived locations when asked, with when they were archived', async () => {
-      const response = await gateway.execute(ReadLocations, { id: customerIds.ada, includeArchived: true });
+      const response = await gateway().execute(ReadLocations, { id: customerIds.ada, includeArchived: true });
       expect(response.errors).toBeUndefined();
       expect(response.data?.customer.locations).toHaveLength(3);
       expect(response.data?.customer.locations).toEqual(
@@ -296,7 +290,7 @@ describe('reads of the graph', () => {
 
     // schema.graphql documents Customer.locations as "oldest first"; the Old flat (2022) is listed last.
     it('lists locations oldest first, as the schema documents', async () => {
-      const response = await gateway.execute(ReadLocations, { id: customerIds.ada, includeArchived: true });
+      const response = await gateway().execute(ReadLocations, { id: customerIds.ada, includeArchived: true });
       expect(response.data?.customer.locations.map((l) => l.name)).toEqual([
         'Old flat',
         'Home',
@@ -305,16 +299,16 @@ describe('reads of the graph', () => {
     });
 
     it('has no service level for an archived location, without asking the WiFi cloud for one', async () => {
-      gateway.resetCounts();
-      const response = await gateway.execute(ReadLocations, { id: customerIds.ada, includeArchived: true });
+      gateway().resetCounts();
+      const response = await gateway().execute(ReadLocations, { id: customerIds.ada, includeArchived: true });
       const oldFlat = response.data?.customer.locations.find((l) => l.name === 'Old flat');
       expect(oldFlat?.serviceLevel).toBeNull();
-      const paths = gateway.sandbox.plume.control.requests.map((r) => r.path);
+      const paths = gateway().sandbox.plume.control.requests.map((r) => r.path);
       expect(paths.filter((p) => p.includes(locationIds.adaOldFlat))).toEqual([]);
     });
 
     it('lists no nodes for a live location with none claimed', async () => {
-      const response = await gateway.execute(ReadLocations, { id: customerIds.linus });
+      const response = await gateway().execute(ReadLocations, { id: customerIds.linus });
       expect(
         response.data?.customer.locations.map((l) => [l.name, l.nodes.map((n) => n.serialNumber)]),
       ).toEqual([
@@ -326,7 +320,7 @@ describe('reads of the graph', () => {
 
   describe('links between objects', () => {
     it('leads from a location to its customer', async () => {
-      const response = await gateway.execute(ReadLocationOwner, { id: locations.linusGarage });
+      const response = await gateway().execute(ReadLocationOwner, { id: locations.linusGarage });
       expect(response.errors).toBeUndefined();
       expect(expectTypename(response.data?.node, 'Location')).toEqual({
         __typename: 'Location',
@@ -336,7 +330,7 @@ describe('reads of the graph', () => {
     });
 
     it('leads from a WiFi node to its location', async () => {
-      const response = await gateway.execute(ReadNodeLocation, {
+      const response = await gateway().execute(ReadNodeLocation, {
         id: wifiNodeGid(customerIds.ada, locationIds.adaCottage, 'AA11000004'),
       });
       expect(response.errors).toBeUndefined();
@@ -355,7 +349,7 @@ describe('reads of the graph', () => {
   describe('node(id) and nodes(ids)', () => {
     /** Every customer, location and node of Ada as the graph lists them, flattened. */
     async function adaObjects() {
-      const response = await gateway.execute(ReadRefetchSource, { id: customerIds.ada });
+      const response = await gateway().execute(ReadRefetchSource, { id: customerIds.ada });
       expect(response.errors).toBeUndefined();
       const { locations, ...customer } = response.data!.customer;
       const places = locations.map(({ nodes: _, ...location }) => location);
@@ -375,7 +369,7 @@ describe('reads of the graph', () => {
         'WifiNode',
       ]);
       for (const object of objects) {
-        const response = await gateway.execute(ReadNode, { id: object.id });
+        const response = await gateway().execute(ReadNode, { id: object.id });
         expect(response.errors).toBeUndefined();
         expect(response.data?.node).toEqual(object);
       }
@@ -383,7 +377,7 @@ describe('reads of the graph', () => {
 
     it('refetches them all at once with nodes(ids), in the order asked', async () => {
       const objects = (await adaObjects()).reverse();
-      const response = await gateway.execute(ReadNodes, { ids: objects.map((o) => o.id) });
+      const response = await gateway().execute(ReadNodes, { ids: objects.map((o) => o.id) });
       expect(response.errors).toBeUndefined();
       expect(response.data?.nodes).toEqual(objects);
     });
@@ -394,7 +388,7 @@ describe('reads of the graph', () => {
         wifiNodeGid(customerIds.ada, locationIds.adaHome, 'AA11000003'),
         customers.ada,
       ];
-      const response = await gateway.execute(ReadNodes, { ids });
+      const response = await gateway().execute(ReadNodes, { ids });
       expect(response.data?.nodes.map((n) => n && [n.__typename, n.id])).toEqual([
         ['Location', ids[0]],
         null,
@@ -406,72 +400,67 @@ describe('reads of the graph', () => {
     // Promise.all, so the whole non-null list fails and `data` is null.
     it('answers null in place of a location that does not exist, keeping the others', async () => {
       const missing = encodeGlobalID('Location', `${customerIds.ada}:660000000000000000000999`);
-      const response = await gateway.execute(ReadNodes, { ids: [missing, customers.ada] });
+      const response = await gateway().execute(ReadNodes, { ids: [missing, customers.ada] });
       expect(response.data?.nodes.map((n) => n && n.id)).toEqual([null, customers.ada]);
     });
   });
 });
 
 describe('query errors', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(async () => {
-    await gateway.close();
-  });
-  beforeEach(() => {
-    gateway.resetCounts();
-  });
+  const gateway = useSharedGateway();
 
   describe('malformed ids', () => {
     it.each(['a/b', '', '..', '%2F', '../650000000000000000000001'])(
       'rejects customer id %j as BAD_USER_INPUT before any upstream call',
       async (id) => {
-        const response = await gateway.execute(ReadCustomer, { id });
+        const response = await gateway().execute(ReadCustomer, { id });
         expect(response.data).toBeNull();
         expect(errorsOf(response)).toEqual([{ path: ['customer'], code: 'BAD_USER_INPUT' }]);
-        expect(gateway.upstreamCalls()).toEqual({ plume: 0, services: 0 });
+        expect(gateway().upstreamCalls()).toEqual({ plume: 0, services: 0 });
       },
     );
 
     it('rejects customers(ids) when any id is malformed, before any upstream call', async () => {
-      const response = await gateway.execute(ReadCustomers, { ids: [customerIds.ada, 'a/b'] });
+      const response = await gateway().execute(ReadCustomers, { ids: [customerIds.ada, 'a/b'] });
       expect(errorsOf(response)).toEqual([{ path: ['customers'], code: 'BAD_USER_INPUT' }]);
-      expect(gateway.upstreamCalls()).toEqual({ plume: 0, services: 0 });
+      expect(gateway().upstreamCalls()).toEqual({ plume: 0, services: 0 });
     });
 
     it.each(['not-a-global-id', ''])(
       'rejects %j in node(id) as BAD_USER_INPUT before any upstream call',
       async (id) => {
-        const response = await gateway.execute(ReadNode, { id });
+        const response = await gateway().execute(ReadNode, { id });
         expect(response.data).toEqual({ node: null });
         expect(errorsOf(response)).toEqual([{ path: ['node'], code: 'BAD_USER_INPUT' }]);
-        expect(gateway.upstreamCalls()).toEqual({ plume: 0, services: 0 });
+        expect(gateway().upstreamCalls()).toEqual({ plume: 0, services: 0 });
       },
     );
   });
 
   describe('authorization', () => {
     it('refuses a request without Authorization, without calling the WiFi cloud', async () => {
-      const response = await gateway.execute(ReadCustomer, { id: customerIds.ada }, { token: null });
+      const response = await gateway().execute(ReadCustomer, { id: customerIds.ada }, { token: null });
       expect(response.data).toBeNull();
       expect(errorsOf(response)).toEqual([{ path: ['customer'], code: 'NOT_AUTHORIZED' }]);
-      expect(gateway.upstreamCalls()).toEqual({ plume: 0, services: 0 });
+      expect(gateway().upstreamCalls()).toEqual({ plume: 0, services: 0 });
     });
 
     it("lets a customer's own token read that customer only", async () => {
-      const own = await gateway.execute(ReadCustomer, { id: customerIds.ada }, { token: tokens.ada });
+      const own = await gateway().execute(ReadCustomer, { id: customerIds.ada }, { token: tokens.ada });
       expect(own.data?.customer.name).toBe('Ada Lovelace');
-      const other = await gateway.execute(ReadCustomer, { id: customerIds.grace }, { token: tokens.ada });
+      const other = await gateway().execute(ReadCustomer, { id: customerIds.grace }, { token: tokens.ada });
       expect(other.data).toBeNull();
       expect(errorsOf(other)).toEqual([{ path: ['customer'], code: 'NOT_AUTHORIZED' }]);
     });
 
     it('lets a partner token read its own customers only', async () => {
-      const outside = await gateway.execute(ReadCustomer, { id: customerIds.ada }, { token: tokens.partner });
+      const outside = await gateway().execute(
+        ReadCustomer,
+        { id: customerIds.ada },
+        { token: tokens.partner },
+      );
       expect(errorsOf(outside)).toEqual([{ path: ['customer'], code: 'NOT_AUTHORIZED' }]);
-      const inside = await gateway.execute(
+      const inside = await gateway().execute(
         ReadCustomer,
         { id: customerIds.linus },
         { token: tokens.partner },
@@ -482,7 +471,7 @@ describe('query errors', () => {
 
     it('answers null with an error for each customer of customers(ids) outside the token', async () => {
       const ids = [customerIds.ada, customerIds.linus, customerIds.margaret];
-      const response = await gateway.execute(ReadCustomers, { ids }, { token: tokens.partner });
+      const response = await gateway().execute(ReadCustomers, { ids }, { token: tokens.partner });
       expect(response.data?.customers.map((c) => c?.name ?? null)).toEqual([
         null,
         'Linus Torvalds',
@@ -492,7 +481,7 @@ describe('query errors', () => {
     });
 
     it('refuses an expired token', async () => {
-      const response = await gateway.execute(
+      const response = await gateway().execute(
         ReadCustomer,
         { id: customerIds.ada },
         { token: tokens.expired },
@@ -504,38 +493,32 @@ describe('query errors', () => {
 });
 
 describe('a deleted customer', () => {
-  let gateway: TestGateway;
-  beforeEach(async () => {
-    gateway = await startTestGateway();
-  });
-  afterEach(async () => {
-    await gateway.close();
-  });
+  const gateway = useFreshGateway();
 
   it('is NOT_FOUND after deleteCustomer', async () => {
-    const deleted = await gateway.execute(DeleteCustomer, { customerId: customers.linus });
+    const deleted = await gateway().execute(DeleteCustomer, { customerId: customers.linus });
     expect(deleted.data?.deleteCustomer).toEqual({ __typename: 'DeleteCustomerSuccess', count: 1 });
 
-    const response = await gateway.execute(ReadCustomer, { id: customerIds.linus });
+    const response = await gateway().execute(ReadCustomer, { id: customerIds.linus });
     expect(response.data).toBeNull();
     expect(errorsOf(response)).toEqual([{ path: ['customer'], code: 'NOT_FOUND' }]);
   });
 
   it('is NOT_FOUND after a delete straight on the WiFi cloud', async () => {
-    const deleted = await fetch(`${gateway.sandbox.plume.url}/api/Customers/${customerIds.grace}`, {
+    const deleted = await fetch(`${gateway().sandbox.plume.url}/api/Customers/${customerIds.grace}`, {
       method: 'DELETE',
       headers: { authorization: tokens.admin },
     });
     expect(deleted.status).toBe(200);
 
-    const response = await gateway.execute(ReadCustomer, { id: customers.grace });
+    const response = await gateway().execute(ReadCustomer, { id: customers.grace });
     expect(response.data).toBeNull();
     expect(errorsOf(response)).toEqual([{ path: ['customer'], code: 'NOT_FOUND' }]);
   });
 
   it('is null with NOT_FOUND among customers(ids), the others still read', async () => {
-    await gateway.execute(DeleteCustomer, { customerId: customerIds.grace });
-    const response = await gateway.execute(ReadCustomers, { ids: [customerIds.ada, customerIds.grace] });
+    await gateway().execute(DeleteCustomer, { customerId: customerIds.grace });
+    const response = await gateway().execute(ReadCustomers, { ids: [customerIds.ada, customerIds.grace] });
     expect(response.data?.customers.map((c) => c?.name ?? null)).toEqual(['Ada Lovelace', null]);
     expect(errorsOf(response)).toEqual([{ path: ['customers', 1], code: 'NOT_FOUND' }]);
   });

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -89,5 +90,35 @@ export async function startTestGateway(
       await app.close();
       await sandbox.close();
     },
+  };
+}
+
+/** A fresh gateway (and fresh simulators) for each test of the calling block, for tests that change state. */
+export function useFreshGateway(): () => TestGateway {
+  let gateway: TestGateway | undefined;
+  beforeEach(async () => {
+    gateway = await startTestGateway();
+  });
+  afterEach(() => gateway?.close());
+  return () => {
+    if (!gateway) throw new Error('the gateway runs only inside a test');
+    return gateway;
+  };
+}
+
+/**
+ * One gateway for a describe block whose tests only read (no mutation), started once; the upstream call
+ * counts are reset before each test. Returns a getter: the gateway exists only once the block runs.
+ */
+export function useSharedGateway(): () => TestGateway {
+  let gateway: TestGateway | undefined;
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+  });
+  afterAll(() => gateway?.close());
+  beforeEach(() => gateway?.resetCounts());
+  return () => {
+    if (!gateway) throw new Error('the shared gateway runs only inside its describe block');
+    return gateway;
   };
 }
