@@ -50,24 +50,15 @@ export function fromGlobalId(typename: GlobalTypename, globalId: string): string
   }
 }
 
-function globalIdSchema<T>(typename: GlobalTypename, toKey: (ids: string[]) => T) {
-  return z.string().transform((value, ctx) => {
-    const ids = fromGlobalId(typename, value);
-    if (!ids) {
-      ctx.addIssue({ code: 'custom', message: `must be a ${typename} global ID` });
-      return z.NEVER;
-    }
-    return toKey(ids);
-  });
-}
-
-export const customerGlobalIdSchema = globalIdSchema('Customer', ([customerId]) => ({
-  customerId: customerId!,
-}));
-export const locationGlobalIdSchema = globalIdSchema('Location', ([customerId, locationId]) => ({
-  customerId: customerId!,
-  locationId: locationId!,
-}));
+/** A Location global ID, decoded into the ids the WiFi cloud addresses it by. */
+export const locationGlobalIdSchema = z.string().transform((value, ctx) => {
+  const [customerId, locationId] = fromGlobalId('Location', value) ?? [];
+  if (!customerId || !locationId) {
+    ctx.addIssue({ code: 'custom', message: 'must be a Location global ID' });
+    return z.NEVER;
+  }
+  return { customerId, locationId };
+});
 
 /** `customer(id:)` takes either a Customer global ID or the WiFi cloud's own customer id. */
 export const customerRefSchema = z.string().transform((value, ctx) => {

@@ -10,7 +10,7 @@ import { servicesConnectionField } from './service.js';
 
 /** A customer's home in the WiFi cloud: its nodes, service level and services. */
 
-export const keyOf = (location: Location): LocationKey => ({
+const keyOf = (location: Location): LocationKey => ({
   customerId: location.customerId,
   locationId: location.id,
 });
