@@ -46,6 +46,7 @@ export function createApp(
       version: config.servicesApiVersion,
     },
     mapping: createIdMapping(config.subAccountIdField),
+    callBudget: config.upstreamCallBudget,
   };
   const graphiqlOn = config.graphiql ?? embedded;
   const gateway = createGateway({

@@ -29,6 +29,7 @@ export const configSchema = z
     SUBACCOUNT_ID_FIELD: z.enum(['accountId', 'id']).default('accountId'),
     UPSTREAM_TIMEOUT_MS: millis.default(10_000),
     UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(32),
+    UPSTREAM_CALL_BUDGET: z.coerce.number().int().min(1).max(10_000).default(200),
     SHUTDOWN_TIMEOUT_MS: millis.default(10_000),
     GRAPHIQL: flag,
     INTROSPECTION: flag,
@@ -64,6 +65,8 @@ export interface Config {
   subAccountIdField: Env['SUBACCOUNT_ID_FIELD'];
   upstreamTimeoutMs: number;
   upstreamConnections: number;
+  /** Most upstream calls one GraphQL request may make. */
+  upstreamCallBudget: number;
   shutdownTimeoutMs: number;
   graphiql?: boolean;
   introspection?: boolean;
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subAccountIdField: e.SUBACCOUNT_ID_FIELD,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     upstreamConnections: e.UPSTREAM_CONNECTIONS,
+    upstreamCallBudget: e.UPSTREAM_CALL_BUDGET,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,

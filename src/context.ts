@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Logger } from './logger.js';
 import type { IdMapping } from './mapping.js';
-import type { HttpClient } from './upstream/http.js';
+import { type HttpClient, UpstreamLedger } from './upstream/http.js';
 import { PlumeApi } from './upstream/plume.js';
 import { type ServicesAccount, ServicesApi } from './upstream/services.js';
 
@@ -12,6 +12,8 @@ export interface Upstreams {
   services: HttpClient;
   servicesAccount: ServicesAccount;
   mapping: IdMapping;
+  /** Most upstream calls one GraphQL request may make (UPSTREAM_CALL_BUDGET). */
+  callBudget: number;
 }
 
 /** What each GraphQL request gets, new every time. */
@@ -24,6 +26,8 @@ export interface Context {
   loaders: Loaders;
   mapping: IdMapping;
   logger: Logger;
+  /** Every upstream call this request made, and its budget. */
+  ledger: UpstreamLedger;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -49,7 +53,8 @@ export function createContextFactory(upstreams: Upstreams, logger: Logger) {
   return ({ request }: { request: Request }): Context => {
     const requestId = requestIdOf(request);
     const authorization = request.headers.get('authorization') ?? undefined;
-    const call = { requestId, signal: request.signal };
+    const ledger = new UpstreamLedger(upstreams.callBudget);
+    const call = { requestId, signal: request.signal, ledger };
     const plume = new PlumeApi(upstreams.plume, { ...call, authorization });
     const services = new ServicesApi(upstreams.services, upstreams.servicesAccount, call);
     return {
@@ -60,6 +65,7 @@ export function createContextFactory(upstreams: Upstreams, logger: Logger) {
       loaders: createLoaders(plume, services),
       mapping: upstreams.mapping,
       logger: logger.child({ requestId }),
+      ledger,
     };
   };
 }

@@ -86,6 +86,14 @@ export class ServicesRequestRejectedError extends DomainError {
   }
 }
 
+/** The request would make more upstream calls than its budget (UPSTREAM_CALL_BUDGET) allows. */
+export class UpstreamBudgetExceededError extends DomainError {
+  readonly code = 'UPSTREAM_BUDGET_EXCEEDED';
+  constructor(readonly budget: number) {
+    super(`This request needs more than ${budget} upstream calls; ask for less in one request.`);
+  }
+}
+
 /**
  * Anything the gateway did not expect of an upstream: 5xx, timeouts, malformed bodies, an unknown
  * status. Never shown to clients as is: Yoga masks it, and the log keeps the detail.

@@ -1,6 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { UpstreamError } from '../errors.js';
+import { UpstreamBudgetExceededError, UpstreamError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -15,6 +15,39 @@ export type UpstreamName = 'plume' | 'services';
 export interface CallContext {
   requestId: string;
   signal?: AbortSignal;
+  /** The request's budget of upstream calls and its record of them (audit, upstream request ids). */
+  ledger?: UpstreamLedger;
+}
+
+/** An upstream path: `path` is encoded and sent; `route` is its template (`/api/Customers/{id}`) for labels. */
+export interface UpstreamPath {
+  path: string;
+  route: string;
+}
+
+/** Names one upstream call, with bounded values only (no ids): for metrics, spans and the ledger. */
+export interface UpstreamCallInfo {
+  upstream: UpstreamName;
+  operation: string;
+  method: Dispatcher.HttpMethod;
+  route: string;
+}
+
+export interface UpstreamCallEnd {
+  /** The HTTP status, when an answer came. */
+  status?: number;
+  durationMs: number;
+  upstreamRequestId?: string;
+  /** Why no usable answer came: `timeout`, `aborted`, `network`, `malformed`. */
+  failure?: 'timeout' | 'aborted' | 'network' | 'malformed';
+}
+
+/**
+ * Watches every upstream call (metrics, tracing). `start` runs just before the call is sent and may add
+ * headers (trace context); the function it returns runs once when the call ends, whatever the outcome.
+ */
+export interface UpstreamObserver {
+  start(info: UpstreamCallInfo, headers: Record<string, string>): (end: UpstreamCallEnd) => void;
 }
 
 /** Turns a non-2xx answer into a domain error; `undefined` means "unexpected" (masked upstream error). */
@@ -24,8 +57,8 @@ export interface HttpRequest<T> {
   /** Names the call in logs and errors, e.g. `unclaimNode`. */
   operation: string;
   method: Dispatcher.HttpMethod;
-  /** Built with the `path` tag so every segment is encoded. */
-  path: string;
+  /** Built with the `path` tag so every segment is encoded; a plain string is a fixed path. */
+  path: UpstreamPath | string;
   query?: Record<string, string | number | undefined>;
   headers?: Record<string, string>;
   body?: unknown;
@@ -43,14 +76,41 @@ export interface HttpClientOptions {
   classify: ClassifyError;
   /** Finds the backend's own request id in a body, e.g. the services `meta.uuid`. */
   upstreamRequestId?: (body: unknown) => string | undefined;
+  /** Process-wide watchers of every call (metrics, tracing). */
+  observers?: readonly UpstreamObserver[];
 }
 
 /** Tagged template that URL-encodes every interpolated path segment: `path\`/a/${id}\``. */
-export function path(strings: TemplateStringsArray, ...segments: Array<string | number>): string {
-  return strings.reduce((out, literal, i) => {
-    const segment = segments[i - 1];
-    return out + encodeURIComponent(String(segment)) + literal;
-  });
+export function path(strings: TemplateStringsArray, ...segments: Array<string | number>): UpstreamPath {
+  return {
+    path: strings.reduce((out, literal, i) => out + encodeURIComponent(String(segments[i - 1])) + literal),
+    route: strings.join('{id}'),
+  };
+}
+
+/** Appends a fixed suffix to a built path: `appendPath(path\`/v2/accounts/${id}\`, '/services')`. */
+export function appendPath(base: UpstreamPath, suffix: string): UpstreamPath {
+  return { path: base.path + suffix, route: base.route + suffix };
+}
+
+/**
+ * One per GraphQL request: admits at most `budget` upstream calls (the last line against fan-out that the
+ * static limits let through) and records each call's outcome (the audit trail reads upstream request ids).
+ */
+export class UpstreamLedger {
+  readonly calls: Array<UpstreamCallInfo & UpstreamCallEnd> = [];
+  private admitted = 0;
+
+  constructor(readonly budget: number) {}
+
+  admit(): void {
+    if (this.admitted >= this.budget) throw new UpstreamBudgetExceededError(this.budget);
+    this.admitted += 1;
+  }
+
+  record(info: UpstreamCallInfo, end: UpstreamCallEnd): void {
+    this.calls.push({ ...info, ...end });
+  }
 }
 
 export class HttpClient {
@@ -73,25 +133,51 @@ export class HttpClient {
   }
 
   async request<T = void>(req: HttpRequest<T>, call: CallContext): Promise<T> {
+    call.ledger?.admit();
+    const { path: requestPath, route } =
+      typeof req.path === 'string' ? { path: req.path, route: req.path } : req.path;
+    const info: UpstreamCallInfo = {
+      upstream: this.upstream,
+      operation: req.operation,
+      method: req.method,
+      route,
+    };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'x-request-id': call.requestId,
+      ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...req.headers,
+    };
     const started = performance.now();
-    const log = (level: 'debug' | 'warn', status: number | undefined, extra: object = {}) =>
+    const watchers = (this.options.observers ?? []).map((observer) => observer.start(info, headers));
+    const finish = (end: Omit<UpstreamCallEnd, 'durationMs'>) => {
+      const ended = { ...end, durationMs: performance.now() - started };
+      for (const watcher of watchers) watcher(ended);
+      call.ledger?.record(info, ended);
+      return ended;
+    };
+    const log = (level: 'debug' | 'warn', end: UpstreamCallEnd, extra: object = {}) =>
       this.options.logger[level](
         {
           upstream: this.upstream,
           operation: req.operation,
           method: req.method,
-          path: req.path,
-          status,
-          durationMs: Math.round(performance.now() - started),
+          path: requestPath,
+          status: end.status,
+          durationMs: Math.round(end.durationMs),
           requestId: call.requestId,
+          ...(end.upstreamRequestId ? { upstreamRequestId: end.upstreamRequestId } : {}),
           ...extra,
         },
-        `upstream ${req.method} ${req.operation} ${status ?? 'failed'}`,
+        `upstream ${req.method} ${req.operation} ${end.status ?? end.failure ?? 'failed'}`,
       );
-    const fail = (message: string, details: ConstructorParameters<typeof UpstreamError>[3] = {}) => {
-      const error = new UpstreamError(this.upstream, req.operation, message, details);
-      log('warn', details.status, { err: message, upstreamRequestId: details.upstreamRequestId });
-      return error;
+    const fail = (message: string, end: Omit<UpstreamCallEnd, 'durationMs'>, cause?: unknown) => {
+      log('warn', finish(end), { err: message });
+      return new UpstreamError(this.upstream, req.operation, message, {
+        status: end.status,
+        upstreamRequestId: end.upstreamRequestId,
+        cause,
+      });
     };
 
     const deadline = AbortSignal.timeout(this.options.timeoutMs);
@@ -99,42 +185,40 @@ export class HttpClient {
     try {
       response = await this.pool.request({
         method: req.method,
-        path: this.basePath + req.path + queryString(req.query),
-        headers: {
-          accept: 'application/json',
-          'x-request-id': call.requestId,
-          ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...req.headers,
-        },
+        path: this.basePath + requestPath + queryString(req.query),
+        headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
         signal: call.signal ? AbortSignal.any([call.signal, deadline]) : deadline,
       });
     } catch (cause) {
-      const timedOut = deadline.aborted || (cause as { code?: string }).code?.includes('TIMEOUT');
-      throw fail(
-        timedOut ? `timed out after ${this.options.timeoutMs} ms` : `request failed: ${describe(cause)}`,
-        {
-          cause,
-        },
-      );
+      if (call.signal?.aborted && !deadline.aborted) {
+        // The client went away: expected, logged once at debug, never as an upstream fault.
+        log('debug', finish({ failure: 'aborted' }));
+        throw new UpstreamError(this.upstream, req.operation, 'aborted: the client disconnected', { cause });
+      }
+      const code = (cause as { code?: unknown }).code;
+      const timedOut = deadline.aborted || (typeof code === 'string' && code.includes('TIMEOUT'));
+      throw timedOut
+        ? fail(`timed out after ${this.options.timeoutMs} ms`, { failure: 'timeout' }, cause)
+        : fail(`request failed: ${describe(cause)}`, { failure: 'network' }, cause);
     }
 
+    const status = response.statusCode;
     const text = await response.body.text().catch(() => undefined);
-    if (text === undefined) throw fail('response body could not be read', { status: response.statusCode });
+    if (text === undefined) throw fail('response body could not be read', { status, failure: 'network' });
     const body = parseJson(text);
     const upstreamRequestId = this.options.upstreamRequestId?.(body);
-    const status = response.statusCode;
 
     if (status < 200 || status >= 300) {
       const known = req.classify?.(status, body) ?? this.options.classify(status, body);
       if (known) {
-        log('debug', status, { upstreamRequestId, outcome: known.name });
+        log('debug', finish({ status, upstreamRequestId }), { outcome: known.name });
         throw known;
       }
       throw fail(`unexpected status ${status}`, { status, upstreamRequestId });
     }
     if (!req.schema) {
-      log('debug', status);
+      log('debug', finish({ status, upstreamRequestId }));
       return undefined as T;
     }
     const parsed = req.schema.safeParse(body);
@@ -142,9 +226,10 @@ export class HttpClient {
       throw fail(`malformed response body: ${parsed.error.issues[0]?.message ?? 'not JSON'}`, {
         status,
         upstreamRequestId,
+        failure: 'malformed',
       });
     }
-    log('debug', status, { upstreamRequestId });
+    log('debug', finish({ status, upstreamRequestId }));
     return parsed.data;
   }
 

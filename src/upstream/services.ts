@@ -6,6 +6,7 @@ import {
   HttpClient,
   type HttpClientOptions,
   type HttpRequest,
+  appendPath,
   path,
 } from './http.js';
 
@@ -131,7 +132,7 @@ export class ServicesApi {
     const { response } = await this.http.request(
       {
         ...req,
-        path: path`/v2/accounts/${this.account.accountId}` + req.path,
+        path: appendPath(path`/v2/accounts/${this.account.accountId}`, req.path),
         query: { ...req.query, v: this.account.version },
         headers: { 'api-key': this.account.apiKey },
         schema: envelope(req.response),
