@@ -2,6 +2,7 @@ import type { Config, UpstreamConfig } from './config.js';
 import type { Upstreams } from './context.js';
 import type { Logger } from './logger.js';
 import { createIdMapping } from './mapping.js';
+import { createAuditTrail } from './observability/audit.js';
 import { DEMO_ADMIN_TOKEN } from './sandbox/seed.js';
 import { createPlumeHttp } from './upstream/plume.js';
 import { createServicesHttp } from './upstream/services.js';
@@ -36,6 +37,7 @@ export function createApp(
   logger: Logger,
   { embedded = false } = {},
 ): App {
+  const audit = createAuditTrail(config.auditLog);
   const http = { timeoutMs: config.upstreamTimeoutMs, connections: config.upstreamConnections, logger };
   const upstreams: Upstreams = {
     plume: createPlumeHttp(upstream.plumeUrl, http),
@@ -47,6 +49,7 @@ export function createApp(
     },
     mapping: createIdMapping(config.subAccountIdField),
     callBudget: config.upstreamCallBudget,
+    audit,
   };
   const graphiqlOn = config.graphiql ?? embedded;
   const gateway = createGateway({
@@ -65,6 +68,7 @@ export function createApp(
     upstreams,
     close: async () => {
       await Promise.all([upstreams.plume.close(), upstreams.services.close()]);
+      audit.close();
     },
   };
 }

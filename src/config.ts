@@ -31,6 +31,8 @@ export const configSchema = z
     UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(32),
     UPSTREAM_CALL_BUDGET: z.coerce.number().int().min(1).max(10_000).default(200),
     SHUTDOWN_TIMEOUT_MS: millis.default(10_000),
+    /** Where audit records go: stdout, a file path, or off. */
+    AUDIT_LOG: z.string().min(1).default('stdout'),
     GRAPHIQL: flag,
     INTROSPECTION: flag,
   })
@@ -68,6 +70,7 @@ export interface Config {
   /** Most upstream calls one GraphQL request may make. */
   upstreamCallBudget: number;
   shutdownTimeoutMs: number;
+  auditLog: string;
   graphiql?: boolean;
   introspection?: boolean;
 }
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamConnections: e.UPSTREAM_CONNECTIONS,
     upstreamCallBudget: e.UPSTREAM_CALL_BUDGET,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    auditLog: e.AUDIT_LOG,
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,
   };

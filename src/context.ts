@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Logger } from './logger.js';
 import type { IdMapping } from './mapping.js';
+import type { AuditTrail } from './observability/audit.js';
 import { type HttpClient, UpstreamLedger } from './upstream/http.js';
 import { PlumeApi } from './upstream/plume.js';
 import { type ServicesAccount, ServicesApi } from './upstream/services.js';
@@ -14,6 +15,7 @@ export interface Upstreams {
   mapping: IdMapping;
   /** Most upstream calls one GraphQL request may make (UPSTREAM_CALL_BUDGET). */
   callBudget: number;
+  audit: AuditTrail;
 }
 
 /** What each GraphQL request gets, new every time. */
@@ -28,6 +30,8 @@ export interface Context {
   logger: Logger;
   /** Every upstream call this request made, and its budget. */
   ledger: UpstreamLedger;
+  /** Records destructive operations (src/observability/audit.ts). */
+  audit: AuditTrail;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -66,6 +70,7 @@ export function createContextFactory(upstreams: Upstreams, logger: Logger) {
       mapping: upstreams.mapping,
       logger: logger.child({ requestId }),
       ledger,
+      audit: upstreams.audit,
     };
   };
 }
