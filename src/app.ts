@@ -1,8 +1,10 @@
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Config, UpstreamConfig } from './config.js';
 import type { Upstreams } from './context.js';
 import type { Logger } from './logger.js';
 import { createIdMapping } from './mapping.js';
 import { createAuditTrail } from './observability/audit.js';
+import { createObservability } from './observability/index.js';
 import { DEMO_ADMIN_TOKEN } from './sandbox/seed.js';
 import { createPlumeHttp } from './upstream/plume.js';
 import { createServicesHttp } from './upstream/services.js';
@@ -20,6 +22,13 @@ function embeddedGraphiql() {
   };
 }
 
+export interface AppOptions {
+  /** The upstreams are the built-in simulators. */
+  embedded?: boolean;
+  /** Span processors besides the OTLP exporter (tests pass an in-memory one). */
+  spanProcessors?: SpanProcessor[];
+}
+
 export interface App {
   gateway: Gateway;
   upstreams: Upstreams;
@@ -35,10 +44,16 @@ export function createApp(
   config: Config,
   upstream: UpstreamConfig,
   logger: Logger,
-  { embedded = false } = {},
+  { embedded = false, spanProcessors }: AppOptions = {},
 ): App {
   const audit = createAuditTrail(config.auditLog);
-  const http = { timeoutMs: config.upstreamTimeoutMs, connections: config.upstreamConnections, logger };
+  const observability = createObservability(config, { spanProcessors });
+  const http = {
+    timeoutMs: config.upstreamTimeoutMs,
+    connections: config.upstreamConnections,
+    logger,
+    observers: observability.upstreamObservers,
+  };
   const upstreams: Upstreams = {
     plume: createPlumeHttp(upstream.plumeUrl, http),
     services: createServicesHttp(upstream.servicesUrl, http),
@@ -56,6 +71,7 @@ export function createApp(
     upstreams,
     logger,
     introspection: config.introspection ?? embedded,
+    plugins: observability.plugins,
     graphiql: graphiqlOn
       ? {
           title: 'subscriber-graph',
@@ -69,6 +85,7 @@ export function createApp(
     close: async () => {
       await Promise.all([upstreams.plume.close(), upstreams.services.close()]);
       audit.close();
+      await observability.close();
     },
   };
 }

@@ -33,6 +33,13 @@ export const configSchema = z
     SHUTDOWN_TIMEOUT_MS: millis.default(10_000),
     /** Where audit records go: stdout, a file path, or off. */
     AUDIT_LOG: z.string().min(1).default('stdout'),
+    /** Prometheus metrics at /metrics on the gateway's port (docs/observability.md). */
+    METRICS: z.enum(['on', 'off']).default('on'),
+    /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** OpenTelemetry tracing is on only when this is set (OTLP over HTTP, `/v1/traces` appended). */
+    OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default('subscriber-graph'),
     GRAPHIQL: flag,
     INTROSPECTION: flag,
   })
@@ -71,6 +78,11 @@ export interface Config {
   upstreamCallBudget: number;
   shutdownTimeoutMs: number;
   auditLog: string;
+  metrics: boolean;
+  metricsToken?: string;
+  /** Undefined: tracing off. */
+  otlpEndpoint?: string;
+  serviceName: string;
   graphiql?: boolean;
   introspection?: boolean;
 }
@@ -113,6 +125,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamCallBudget: e.UPSTREAM_CALL_BUDGET,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     auditLog: e.AUDIT_LOG,
+    metrics: e.METRICS === 'on',
+    metricsToken: e.METRICS_TOKEN,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: e.OTEL_SERVICE_NAME,
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,
   };

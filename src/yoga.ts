@@ -5,6 +5,7 @@ import { createContextFactory, requestIdOf, type Upstreams } from './context.js'
 import { DomainError, UpstreamError } from './errors.js';
 import { selfHostedGraphiql } from './graphiql.js';
 import type { Logger } from './logger.js';
+import { useAuditTrail } from './observability/audit-plugin.js';
 import { schema } from './schema/index.js';
 
 export interface GatewayOptions {
@@ -13,6 +14,8 @@ export interface GatewayOptions {
   /** false, or GraphiQL options (default query, headers). */
   graphiql: false | GraphiQLOptions;
   introspection: boolean;
+  /** Observability plugins (src/observability/): metrics, tracing. */
+  plugins?: Plugin[];
 }
 
 export const MASKED_MESSAGE = 'Unexpected error. Quote the requestId when reporting it.';
@@ -76,7 +79,7 @@ function useNoIntrospection(): Plugin {
 }
 
 /** The GraphQL server, without listening: tests use it through `yoga.fetch` or a real port. */
-export function createGateway({ upstreams, logger, graphiql, introspection }: GatewayOptions) {
+export function createGateway({ upstreams, logger, graphiql, introspection, plugins = [] }: GatewayOptions) {
   const graphqlEndpoint = '/graphql';
   // GraphiQL's files come from the gateway, not a CDN: the page works offline and under a strict CSP.
   const selfHosted = graphiql ? selfHostedGraphiql(graphqlEndpoint) : undefined;
@@ -96,6 +99,8 @@ export function createGateway({ upstreams, logger, graphiql, introspection }: Ga
     },
     maskedErrors: { maskError: maskError(logger) },
     plugins: [
+      ...plugins,
+      useAuditTrail(),
       ...(selfHosted ? [selfHosted.plugin] : []),
       useRequestId(),
       ...(introspection ? [] : [useNoIntrospection()]),

@@ -5,7 +5,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppOptions } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
@@ -41,10 +41,11 @@ export interface GraphQLResponse<T> {
 
 export async function startTestGateway(
   overrides: Partial<Config> = {},
-  { embedded = true } = {},
+  { embedded = true, ...options }: AppOptions = {},
 ): Promise<TestGateway> {
   const sandbox = await startSandbox();
-  const config = { ...loadConfig({}), ...overrides };
+  // Audit records go nowhere unless a test asks for them (AUDIT_LOG=<file>): stdout stays quiet.
+  const config = { ...loadConfig({}), auditLog: 'off', ...overrides };
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -53,7 +54,7 @@ export async function startTestGateway(
     },
   });
   const logger = pino({ level: 'debug' }, sink);
-  const app = createApp(config, sandbox.upstream, logger, { embedded });
+  const app = createApp(config, sandbox.upstream, logger, { ...options, embedded });
   const server: Server = createServer(app.gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

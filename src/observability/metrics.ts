@@ -1,0 +1,181 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHistogram, usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { UpstreamObserver } from '../upstream/http.js';
+
+/**
+ * Prometheus metrics, one registry per gateway (tests run many gateways in one process): GraphQL operations
+ * (name, outcome, duration), refusals by error code, in-flight requests, upstream calls (backend, route
+ * template, status, duration) and the Node defaults (event-loop delay, memory, GC). Every label value is
+ * bounded: route templates not paths, no ids, no ports, and client-chosen names capped.
+ */
+
+const METRICS_PATH = '/metrics';
+
+/** Distinct client-chosen operation names kept as labels; later new names count as `other`. */
+const MAX_OPERATION_NAMES = 200;
+/** Distinct error codes kept as labels. */
+const MAX_CODES = 50;
+const CODE = /^[A-Z][A-Z0-9_]{0,39}$/;
+/** Limits that stop a request while it runs; every other refusal leaves a result without `data`. */
+const EXECUTION_LIMIT_CODES = new Set(['UPSTREAM_BUDGET_EXCEEDED']);
+
+type Outcome = 'success' | 'partial' | 'failed' | 'refused';
+
+export interface Metrics {
+  registry: Registry;
+  upstreamObserver: UpstreamObserver;
+  plugins: Plugin[];
+}
+
+export function createMetrics({ token }: { token?: string } = {}): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    upstreamObserver: upstreamMetrics(registry),
+    plugins: [...(token ? [useBearerToken(METRICS_PATH, token)] : []), ...graphqlMetrics(registry)],
+  };
+}
+
+/** Keeps the first `max` distinct values of a label as they are and folds any later one into `other`. */
+export function boundedLabel(max: number, valid: (value: string) => boolean = () => true) {
+  const seen = new Set<string>();
+  return (value: string): string => {
+    if (seen.has(value)) return value;
+    if (!valid(value) || seen.size >= max) return 'other';
+    seen.add(value);
+    return value;
+  };
+}
+
+function upstreamMetrics(registry: Registry): UpstreamObserver {
+  const duration = new Histogram({
+    name: 'upstream_request_duration_seconds',
+    help: 'Upstream REST calls by backend, operation, method, route template and status (or failure kind).',
+    labelNames: ['upstream', 'operation', 'method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  return {
+    start: (info) => (end) =>
+      duration.observe(
+        {
+          upstream: info.upstream,
+          operation: info.operation,
+          method: info.method,
+          route: info.route,
+          status: end.failure ?? String(end.status),
+        },
+        end.durationMs / 1000,
+      ),
+  };
+}
+
+function graphqlMetrics(registry: Registry): Plugin[] {
+  const operationName = boundedLabel(MAX_OPERATION_NAMES, (name) => name.length <= 64);
+  const errorCode = boundedLabel(MAX_CODES, (code) => CODE.test(code));
+  const outcomes = new WeakMap<Request, Outcome>();
+  const inFlight = new Gauge({
+    name: 'graphql_requests_in_flight',
+    help: 'GraphQL HTTP requests being handled now.',
+    registers: [registry],
+  });
+  const refusals = new Counter({
+    name: 'graphql_refusals_total',
+    help: 'Requests refused (parse, validation, limits), by error code.',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const counted = new WeakSet<Request>();
+  let graphqlEndpoint = '/graphql';
+
+  const requestMetrics: Plugin = {
+    onYogaInit({ yoga }) {
+      graphqlEndpoint = yoga.graphqlEndpoint;
+    },
+    onRequest({ request, url }) {
+      if (url.pathname !== graphqlEndpoint) return;
+      counted.add(request);
+      inFlight.inc();
+    },
+    onResultProcess({ request, result }) {
+      const results = (Array.isArray(result) ? result : [result]) as ExecutionResult[];
+      outcomes.set(request, outcomeOf(results));
+      for (const single of results) {
+        for (const code of refusalCodesOf(single)) refusals.inc({ code: errorCode(code) });
+      }
+    },
+    onResponse({ request }) {
+      if (counted.delete(request)) inFlight.dec();
+    },
+  };
+
+  // The library serves /metrics and times each parsed request; only its bounded histogram is kept (its
+  // defaults label by raw operation name, error path and URL, which are unbounded or carry the port).
+  const prometheus = usePrometheus({
+    registry,
+    endpoint: METRICS_PATH,
+    metrics: {
+      graphql_envelop_deprecated_field: false,
+      graphql_envelop_request: false,
+      graphql_envelop_request_duration: false,
+      graphql_envelop_request_time_summary: false,
+      graphql_envelop_phase_parse: false,
+      graphql_envelop_phase_validate: false,
+      graphql_envelop_phase_context: false,
+      graphql_envelop_error_result: false,
+      graphql_envelop_phase_execute: false,
+      graphql_envelop_phase_subscribe: false,
+      graphql_envelop_schema_change: false,
+      graphql_yoga_http_duration: createHistogram({
+        registry,
+        histogram: {
+          name: 'graphql_operation_duration_seconds',
+          help: 'GraphQL requests from arrival to response, by operation name, type and outcome.',
+          labelNames: ['operation_name', 'operation_type', 'outcome'] as const,
+        },
+        fillLabelsFn: (params, { request }: { request: Request }) => ({
+          operation_name: params.operationName ? operationName(params.operationName) : 'anonymous',
+          operation_type: params.operationType ?? 'unknown',
+          outcome: outcomes.get(request) ?? 'failed',
+        }),
+      }),
+    },
+  });
+  return [requestMetrics, prometheus];
+}
+
+/** success: no errors; partial: data and errors; failed: no data; refused: never executed (no `data`). */
+function outcomeOf(results: ExecutionResult[]): Outcome {
+  if (results.every((r) => !r.errors?.length)) return 'success';
+  if (results.some((r) => r.data === undefined)) return 'refused';
+  return results.some((r) => r.data) ? 'partial' : 'failed';
+}
+
+function refusalCodesOf(result: ExecutionResult): Set<string> {
+  const codes = new Set<string>();
+  for (const error of result.errors ?? []) {
+    const code = error.extensions?.code;
+    const label = typeof code === 'string' ? code : 'UNKNOWN';
+    if (result.data === undefined || EXECUTION_LIMIT_CODES.has(label)) codes.add(label);
+  }
+  return codes;
+}
+
+/** Lets only `Authorization: Bearer <token>` read `path`: metrics name operations and upstream routes. */
+function useBearerToken(path: string, token: string): Plugin {
+  const expected = createHash('sha256').update(`Bearer ${token}`).digest();
+  return {
+    onRequest({ url, request, endResponse, fetchAPI }) {
+      if (url.pathname !== path) return;
+      const given = createHash('sha256')
+        .update(request.headers.get('authorization') ?? '')
+        .digest();
+      if (!timingSafeEqual(given, expected)) {
+        endResponse(new fetchAPI.Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer' } }));
+      }
+    },
+  };
+}
