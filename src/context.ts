@@ -59,8 +59,9 @@ export function createContextFactory(upstreams: Upstreams, logger: Logger) {
     const authorization = request.headers.get('authorization') ?? undefined;
     const ledger = new UpstreamLedger(upstreams.callBudget);
     const call = { requestId, signal: request.signal, ledger };
+    const requestLogger = logger.child({ requestId });
     const plume = new PlumeApi(upstreams.plume, { ...call, authorization });
-    const services = new ServicesApi(upstreams.services, upstreams.servicesAccount, call);
+    const services = new ServicesApi(upstreams.services, upstreams.servicesAccount, call, requestLogger);
     return {
       requestId,
       authorization,
@@ -68,7 +69,7 @@ export function createContextFactory(upstreams: Upstreams, logger: Logger) {
       services,
       loaders: createLoaders(plume, services),
       mapping: upstreams.mapping,
-      logger: logger.child({ requestId }),
+      logger: requestLogger,
       ledger,
       audit: upstreams.audit,
     };

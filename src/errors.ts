@@ -67,22 +67,22 @@ export class InvalidServiceLevelError extends DomainError {
   }
 }
 
-/** Services error 2003: nothing active matched the cancel or decrease. */
+/** Services contract: the backend refused a cancel or decrease, and none of the services it names is active. */
 export class NoActiveServicesError extends DomainError {
   readonly code = 'NO_ACTIVE_SERVICES';
-  constructor(message = 'No active service matched the request.') {
-    super(message);
+  constructor() {
+    super('No active service matched the request.');
   }
 }
 
-/** Services errors 2000-2002: the services backend rejected a parameter the gateway passed on. */
+/**
+ * The services backend refused a cancel or decrease while services it names are still active: a reason
+ * no contract row lists (e.g. a minimum commitment). Our own message; the backend's goes to the log.
+ */
 export class ServicesRequestRejectedError extends DomainError {
   readonly code = 'SERVICES_REQUEST_REJECTED';
-  constructor(
-    message: string,
-    readonly upstreamCode: number,
-  ) {
-    super(message);
+  constructor(readonly upstreamCode: number | null) {
+    super('The services backend refused the request; nothing was changed.');
   }
 }
 

@@ -47,7 +47,10 @@ builder.node(CustomerRef, {
       t,
       SubAccountServiceRef,
       "Services on the customer's sub-account (services contract: Services: List (Sub-Account)).",
-      (customer, ctx) => ({ scope: 'subAccount', ownerId: ctx.mapping.subAccountId(customer) }),
+      (customer, ctx) => ({
+        list: { scope: 'subAccount', ownerId: ctx.mapping.subAccountId(customer) },
+        owner: { customerId: customer.id },
+      }),
     ),
   }),
 });

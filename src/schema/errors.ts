@@ -86,16 +86,19 @@ builder.objectFields(InvalidServiceLevelError, (t) => ({
 
 errorType(
   NoActiveServicesError,
-  'Services backend: no active service matched the cancel or decrease (the contract requires at least one).',
+  'Services backend: it refused the cancel or decrease and none of the services it names is active (the contract requires at least one).',
 );
 
 errorType(
   ServicesRequestRejectedError,
-  'Services backend 400: it rejected a field or parameter the gateway passed on.',
+  'Services backend: it refused the cancel or decrease although services it names are still active (e.g. a minimum commitment not yet met). Nothing was changed.',
 );
 builder.objectFields(ServicesRequestRejectedError, (t) => ({
-  upstreamCode: t.exposeInt('upstreamCode', {
-    description: 'The services error code (2001 missing field, 2002 invalid value).',
+  upstreamCode: t.int({
+    nullable: true,
+    description:
+      "The services backend's error code, when its answer carried one (codes are not published); null otherwise.",
+    resolve: (e) => e.upstreamCode,
   }),
 }));
 

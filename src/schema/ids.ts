@@ -25,9 +25,16 @@ export const skuSchema = z
 
 export const agreementIdSchema = z.number().int().positive('must be a positive agreement id');
 
-export type GlobalTypename = 'Customer' | 'Location' | 'WifiNode';
+export type GlobalTypename = 'Customer' | 'Location' | 'WifiNode' | 'LocationService' | 'SubAccountService';
 
-const parts: Record<GlobalTypename, number> = { Customer: 1, Location: 2, WifiNode: 3 };
+/** A service's global ID names its owner first: `customerId:locationId:serviceId` or `customerId:serviceId`. */
+const parts: Record<GlobalTypename, number> = {
+  Customer: 1,
+  Location: 2,
+  WifiNode: 3,
+  LocationService: 3,
+  SubAccountService: 2,
+};
 
 export function toGlobalId(typename: GlobalTypename, ...ids: string[]): string {
   return encodeGlobalID(typename, ids.join(':'));

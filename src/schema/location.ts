@@ -83,7 +83,11 @@ builder.node(LocationRef, {
       t,
       LocationServiceRef,
       'Services provisioned on this location (services contract: Services: List (Location)).',
-      (l, ctx) => ({ scope: 'location', ownerId: ctx.mapping.servicesLocationId(l) }),
+      (l, ctx) => ({
+        list: { scope: 'location', ownerId: ctx.mapping.servicesLocationId(l) },
+        owner: { customerId: l.customerId, locationId: l.id },
+      }),
+      { partnerPortal: true },
     ),
   }),
 });

@@ -10,8 +10,16 @@ export const CustomerRef = builder.objectRef<Customer>('Customer');
 export const LocationRef = builder.objectRef<Location>('Location');
 /** The contract's "Node" (a WiFi extender); Relay reserves the name `Node` for its interface. */
 export const WifiNodeRef = builder.objectRef<WifiNode & { customerId: string }>('WifiNode');
-export const LocationServiceRef = builder.objectRef<Service>('LocationService');
-export const SubAccountServiceRef = builder.objectRef<Service>('SubAccountService');
+/** The WiFi cloud owner a service was read through: a location (under its customer) or a customer. */
+export interface ServiceOwner {
+  customerId: string;
+  /** Set for a location's services. */
+  locationId?: string;
+}
+/** A service and its owner: its global ID names the owner, so node(id) can re-read it through the owner. */
+export type OwnedService = Service & { owner: ServiceOwner };
+export const LocationServiceRef = builder.objectRef<OwnedService>('LocationService');
+export const SubAccountServiceRef = builder.objectRef<OwnedService>('SubAccountService');
 
 export const ServiceLevel = builder.enumType('ServiceLevel', {
   description:

@@ -2,13 +2,26 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import { forgetServices } from '../loaders.js';
 import type { Context } from '../context.js';
-import type { ServicePageKey } from '../loaders.js';
 import type { Customer, Location } from '../upstream/plume.js';
-import { MAX_PAGE_SIZE, serviceStatusFilters, serviceStatuses, type Service } from '../upstream/services.js';
+import { MAX_PAGE_SIZE, serviceStatusFilters, type Service } from '../upstream/services.js';
 import { servicesErrors } from './errors.js';
-import { agreementIdSchema, customerRefSchema, locationGlobalIdSchema, skuSchema } from './ids.js';
+import {
+  agreementIdSchema,
+  customerRefSchema,
+  locationGlobalIdSchema,
+  skuSchema,
+  upstreamIdSchema,
+} from './ids.js';
 import { servicesConnection } from './pagination.js';
-import { CustomerRef, LocationRef, LocationServiceRef, SubAccountServiceRef } from './refs.js';
+import {
+  CustomerRef,
+  LocationRef,
+  LocationServiceRef,
+  type OwnedService,
+  type ServiceOwner,
+  SubAccountServiceRef,
+} from './refs.js';
+import { type OwnerList } from './service-types.js';
 
 /**
  * Services (SKUs) from the services backend, on locations and on customers' sub-accounts, and the
@@ -16,84 +29,42 @@ import { CustomerRef, LocationRef, LocationServiceRef, SubAccountServiceRef } fr
  * through a Location or Customer first loaded from the WiFi cloud with the caller's token.
  */
 
-export const ServiceStatus = builder.enumType('ServiceStatus', {
-  description: 'Whether a service is provisioned now.',
-  values: serviceStatuses,
-});
-
 export const ServiceStatusFilter = builder.enumType('ServiceStatusFilter', {
   description: 'Which services a list returns (the backend default is ACTIVE).',
   values: serviceStatusFilters,
 });
 
-export const ServiceInterface = builder.interfaceRef<Service>('Service').implement({
-  description: 'A service (SKU) provisioned in the services backend.',
-  resolveType: (service) => (service.kind === 'location' ? 'LocationService' : 'SubAccountService'),
-  fields: (t) => ({
-    id: t.id({ description: 'Unique per service type.', resolve: (s) => `${s.kind}:${s.id}` }),
-    serviceId: t.exposeInt('id', { description: 'The services backend id.' }),
-    sku: t.exposeString('sku', { description: 'The product SKU, e.g. SKU-00000167.' }),
-    description: t.exposeString('description', { description: 'The product name.' }),
-    agreementId: t.exposeInt('agreementId', {
-      description: 'The agreement the service is provisioned under.',
-    }),
-    status: t.field({ type: ServiceStatus, description: 'ACTIVE or STOPPED.', resolve: (s) => s.status }),
-    startedOn: t.field({
-      type: 'Date',
-      description: 'When the service started.',
-      resolve: (s) => s.startedOn,
-    }),
-    stoppedOn: t.field({
-      type: 'Date',
-      nullable: true,
-      description: 'When the service stopped; null while active.',
-      resolve: (s) => s.stoppedOn ?? null,
-    }),
-  }),
-});
-
-LocationServiceRef.implement({
-  description: 'A service provisioned on a location.',
-  interfaces: [ServiceInterface],
-  isTypeOf: (s) => (s as Service).kind === 'location',
-  fields: (t) => ({
-    locationId: t.string({
-      description: 'The services backend location id.',
-      resolve: (s) => s.locationId ?? '',
-    }),
-  }),
-});
-
-SubAccountServiceRef.implement({
-  description: "A service provisioned on a customer's sub-account, with a quantity.",
-  interfaces: [ServiceInterface],
-  isTypeOf: (s) => (s as Service).kind === 'subAccount',
-  fields: (t) => ({
-    subAccountId: t.string({
-      description: 'The services backend sub-account id.',
-      resolve: (s) => s.subAccountId ?? '',
-    }),
-    quantity: t.int({
-      description: 'How many units are provisioned (0 once stopped by decreases).',
-      resolve: (s) => s.quantity ?? 0,
-    }),
-  }),
-});
-
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
-type OwnerKey = Omit<ServicePageKey, 'limit' | 'offset' | 'status' | 'sku' | 'agreementId'>;
 
-/** A services connection field with the contract's filters, for Location.services and Customer.services. */
+/** Services as the graph hands them out: each with the owner it was read through (its global ID). */
+const owned = (services: Service[], owner: ServiceOwner): OwnedService[] =>
+  services.map((service) => ({ ...service, owner }));
+
+/** Partner Portal mode's filter (services reference: `locationAccountId`), on location services only. */
+const locationAccountIdSchema = upstreamIdSchema;
+const locationAccountIdDescription =
+  'Partner Portal mode only: the services account the location is in (the main account or a sub-account).';
+
+/**
+ * A services connection field with the contract's filters, for Location.services and Customer.services;
+ * `partnerPortal` adds the `locationAccountId` filter (location lists only).
+ */
 export function servicesConnectionField<Parent>(
   t: PothosSchemaTypes.ObjectFieldBuilder<Types, Parent>,
   type: typeof LocationServiceRef,
   description: string,
-  owner: (parent: Parent, ctx: Context) => OwnerKey | Promise<OwnerKey>,
+  owner: (parent: Parent, ctx: Context) => { list: OwnerList; owner: ServiceOwner },
+  { partnerPortal = false } = {},
 ) {
+  const locationAccountId = t.arg.string({
+    description: locationAccountIdDescription,
+    validate: locationAccountIdSchema,
+  });
   return t.connection({
     type,
     description: `${description} Pages map onto the backend's limit/offset: first is at most ${MAX_PAGE_SIZE} (default 100); only forward paging.`,
     args: {
+      ...(partnerPortal ? { locationAccountId } : {}),
       status: t.arg({
         type: ServiceStatusFilter,
         required: true,
@@ -106,17 +77,22 @@ export function servicesConnectionField<Parent>(
         validate: agreementIdSchema,
       }),
     },
-    resolve: async (parent, args, ctx) =>
-      servicesConnection(
-        ctx,
-        {
-          ...(await owner(parent, ctx)),
-          status: args.status,
-          sku: args.sku ?? undefined,
-          agreementId: args.agreementId ?? undefined,
-        },
-        args,
-      ),
+    resolve: async (parent, args, ctx) => {
+      const { list, owner: serviceOwner } = owner(parent, ctx);
+      const filter = {
+        ...list,
+        status: args.status,
+        sku: args.sku ?? undefined,
+        agreementId: args.agreementId ?? undefined,
+        locationAccountId: ('locationAccountId' in args && args.locationAccountId) || undefined,
+      };
+      const connection = await servicesConnection(ctx, filter, args);
+      const edges = connection.edges.map((edge) => ({
+        ...edge,
+        node: { ...edge.node, owner: serviceOwner },
+      }));
+      return { ...connection, edges };
+    },
   });
 }
 
@@ -126,6 +102,10 @@ const CancelServicesInput = builder.inputType('CancelServicesInput', {
     locationId: t
       .id({ required: true, description: 'The Location global ID.' })
       .validate(locationGlobalIdSchema),
+    locationAccountId: t.string({
+      description: locationAccountIdDescription,
+      validate: locationAccountIdSchema,
+    }),
     skus: t.stringList({
       description: 'Only these SKUs; all active services of the location when omitted.',
       validate: z
@@ -187,7 +167,7 @@ const CancelAllSubAccountServicesInput = builder.inputType('CancelAllSubAccountS
 });
 
 const CancelServicesSuccess = builder
-  .objectRef<{ location: Location; services: Service[] }>('CancelServicesSuccess')
+  .objectRef<{ location: Location; services: OwnedService[] }>('CancelServicesSuccess')
   .implement({
     description: 'The services stopped on the location.',
     fields: (t) => ({
@@ -200,7 +180,7 @@ const CancelServicesSuccess = builder
     }),
   });
 
-type CustomerServices = { customer: Customer; services: Service[] };
+type CustomerServices = { customer: Customer; services: OwnedService[] };
 
 const subAccountSuccess = (name: string, description: string, listDescription: string) =>
   builder.objectRef<CustomerServices>(name).implement({
@@ -242,7 +222,7 @@ async function changeSubAccount(
   const customer = await ctx.loaders.customer.load(customerId);
   const services = await change(ctx.mapping.subAccountId(customer));
   forgetServices(ctx.loaders);
-  return { customer, services };
+  return { customer, services: owned(services, { customerId: customer.id }) };
 }
 
 builder.mutationFields((t) => ({
@@ -256,11 +236,15 @@ builder.mutationFields((t) => ({
       const location = await ctx.loaders.location.load(input.locationId);
       const services = await ctx.services.cancelLocationServices({
         locationId: ctx.mapping.servicesLocationId(location),
+        locationAccountId: input.locationAccountId ?? undefined,
         skus: input.skus ?? undefined,
         agreementId: input.agreementId ?? undefined,
       });
       forgetServices(ctx.loaders);
-      return { location, services };
+      return {
+        location,
+        services: owned(services, { customerId: location.customerId, locationId: location.id }),
+      };
     },
   }),
   reduceSubAccountServices: t.field({

@@ -1,114 +1,48 @@
 import { z } from 'zod';
 import { NoActiveServicesError, ServicesRequestRejectedError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import {
   type CallContext,
-  type ClassifyError,
   HttpClient,
   type HttpClientOptions,
   type HttpRequest,
   appendPath,
   path,
 } from './http.js';
+import {
+  envelope,
+  findService,
+  locationServiceSchema,
+  type Service,
+  type ServiceFilter,
+  type ServicePage,
+  subAccountServiceSchema,
+  toService,
+} from './services-model.js';
+import { refusalOf, ServicesRefusal, upstreamRequestIdOf } from './services-refusals.js';
 
 /** Adapter for the services backend (docs/backends.md, "Services"): typed methods over the shared client. */
 
-export const serviceStatuses = ['ACTIVE', 'STOPPED'] as const;
-export const serviceStatusFilters = ['ACTIVE', 'STOPPED', 'ALL'] as const;
-export type ServiceStatusFilter = (typeof serviceStatusFilters)[number];
+export {
+  findService,
+  MAX_PAGE_SIZE,
+  serviceStatuses,
+  serviceStatusFilters,
+  type Service,
+  type ServiceFilter,
+  type ServicePage,
+  type ServiceStatusFilter,
+} from './services-model.js';
 
-/** The services backend's page size ceiling (contract: `limit <= 1000`). */
-export const MAX_PAGE_SIZE = 1000;
-
-const upstreamErrorSchema = z.object({ code: z.number(), message: z.string() });
-const metaSchema = z.object({ uuid: z.string(), errors: z.array(upstreamErrorSchema) });
-type Envelope<T> = { meta: z.infer<typeof metaSchema>; response: T };
-const envelope = <T>(response: z.ZodType<T>) =>
-  z.object({ meta: metaSchema, response }) as unknown as z.ZodType<Envelope<T>>;
-
-const common = {
-  id: z.number().int(),
-  sku: z.string(),
-  serviceDescription: z.string(),
-  agreementId: z.number().int(),
-  status: z.enum(serviceStatuses),
-  started: z.string(),
-  stopped: z.string().nullish(),
-};
-const locationServiceSchema = z.object({ ...common, locationId: z.string() });
-const subAccountServiceSchema = z.object({
-  ...common,
-  subAccountId: z.string(),
-  serviceQuantity: z.number().int(),
-});
-
-/** One model for both kinds of service; `kind` says which backend list it came from. */
-export interface Service {
-  kind: 'location' | 'subAccount';
-  id: number;
-  sku: string;
-  description: string;
-  agreementId: number;
-  status: (typeof serviceStatuses)[number];
-  startedOn: string;
-  stoppedOn?: string;
-  locationId?: string;
-  subAccountId?: string;
-  quantity?: number;
-}
-
-export interface ServicePage {
-  count: number;
-  services: Service[];
-}
-
-export interface ServiceFilter {
-  sku?: string;
-  status?: ServiceStatusFilter;
-  agreementId?: number;
-  limit?: number;
-  offset?: number;
-}
-
-function toService(
-  raw: z.infer<typeof locationServiceSchema> | z.infer<typeof subAccountServiceSchema>,
-): Service {
-  const base = {
-    id: raw.id,
-    sku: raw.sku,
-    description: raw.serviceDescription,
-    agreementId: raw.agreementId,
-    status: raw.status,
-    startedOn: raw.started,
-    stoppedOn: raw.stopped ?? undefined,
-  };
-  return 'locationId' in raw
-    ? { ...base, kind: 'location', locationId: raw.locationId }
-    : { ...base, kind: 'subAccount', subAccountId: raw.subAccountId, quantity: raw.serviceQuantity };
-}
-
-const firstError = (body: unknown) => envelope(z.unknown()).safeParse(body).data?.meta.errors[0];
-
-/**
- * Error codes from docs/backends.md. 2003 is the contract's "must have active services" rule; 2001/2002
- * mean the backend rejected input the gateway passed on. Everything else (a bad `v`, a wrong API key or
- * account: the gateway's own configuration) is unexpected and masked.
- */
-const classify: ClassifyError = (_status, body) => {
-  const error = firstError(body);
-  if (error?.code === 2003) return new NoActiveServicesError(error.message);
-  if (error?.code === 2001 || error?.code === 2002)
-    return new ServicesRequestRejectedError(error.message, error.code);
-  return undefined;
-};
-
+/** Error answers are read per call (ServicesApi.send), where the operation is known. */
 export function createServicesHttp(
   baseUrl: string,
   options: Omit<HttpClientOptions, 'classify' | 'upstreamRequestId'>,
 ): HttpClient {
   return new HttpClient('services', baseUrl, {
     ...options,
-    classify,
-    upstreamRequestId: (body) => envelope(z.unknown()).safeParse(body).data?.meta.uuid,
+    classify: () => undefined,
+    upstreamRequestId: upstreamRequestIdOf,
   });
 }
 
@@ -124,6 +58,7 @@ export class ServicesApi {
     private readonly http: HttpClient,
     private readonly account: ServicesAccount,
     private readonly call: CallContext,
+    private readonly logger: Logger,
   ) {}
 
   private async send<T>(
@@ -136,6 +71,7 @@ export class ServicesApi {
         query: { ...req.query, v: this.account.version },
         headers: { 'api-key': this.account.apiKey },
         schema: envelope(req.response),
+        classify: (status, body) => refusalOf(req.operation, status, body, this.account.apiKey),
       },
       this.call,
     );
@@ -160,6 +96,59 @@ export class ServicesApi {
     return { count: page.count, services: page.services.map(toService) };
   }
 
+  /**
+   * Runs a cancel. A refusal is told apart by the facts, not by a code: if none of the services the
+   * request names is active any more, it is the contract's "must have active services" row
+   * (NoActiveServicesError); otherwise the backend refused for a reason of its own (e.g. a minimum
+   * commitment) and nothing is claimed to have changed. The upstream message goes to the log only.
+   */
+  private async cancel(
+    operation: string,
+    body: object,
+    cancelPath: string,
+    schema: z.ZodType<z.infer<typeof locationServiceSchema> | z.infer<typeof subAccountServiceSchema>>,
+    stillActive: () => Promise<boolean>,
+  ): Promise<Service[]> {
+    try {
+      const changed = await this.send({
+        operation,
+        method: 'POST',
+        path: cancelPath,
+        body,
+        response: z.array(schema),
+      });
+      return changed.map(toService);
+    } catch (error) {
+      if (!(error instanceof ServicesRefusal)) throw error;
+      const outcome = (await stillActive())
+        ? new ServicesRequestRejectedError(error.upstreamCode)
+        : new NoActiveServicesError();
+      const { status, upstreamCode, upstreamMessage } = error;
+      const { upstreamRequestId } = error.details;
+      this.logger.info(
+        { operation, status, upstreamCode, upstreamMessage, upstreamRequestId, outcome: outcome.code },
+        `services refused ${operation}`,
+      );
+      throw outcome;
+    }
+  }
+
+  /** Whether any service a list finds is ACTIVE, with one of `skus` when given (pages through them). */
+  private async anyActive(
+    list: (filter: ServiceFilter) => Promise<ServicePage>,
+    filter: ServiceFilter,
+    skus?: string[],
+  ): Promise<boolean> {
+    const active = { ...filter, status: 'ACTIVE' } as const;
+    if (!skus) return (await list({ ...active, limit: 1 })).count > 0;
+    const wanted = new Set(skus);
+    const found = await findService(
+      (page) => list({ ...active, ...page }),
+      (s) => wanted.has(s.sku),
+    );
+    return found !== undefined;
+  }
+
   /** Contract: Services: List (Location). */
   listLocationServices(locationId: string, filter: ServiceFilter = {}): Promise<ServicePage> {
     return this.list('listLocationServices', '/services', { locationId, ...filter });
@@ -167,53 +156,49 @@ export class ServicesApi {
 
   /** Contract: Services: List (Sub-Account). */
   listSubAccountServices(subAccountId: string, filter: ServiceFilter = {}): Promise<ServicePage> {
-    return this.list('listSubAccountServices', '/accountservices', { subAccountId, ...filter });
+    const { locationAccountId: _locationsOnly, ...subAccountFilter } = filter;
+    return this.list('listSubAccountServices', '/subaccountservices', { subAccountId, ...subAccountFilter });
   }
 
   /** Contract: Services: Cancel (Location). */
-  async cancelLocationServices(input: {
+  cancelLocationServices(input: {
     locationId: string;
+    locationAccountId?: string;
     skus?: string[];
     agreementId?: number;
   }): Promise<Service[]> {
-    const stopped = await this.send({
-      operation: 'cancelLocationServices',
-      method: 'POST',
-      path: '/cancelservices',
-      body: input,
-      response: z.array(locationServiceSchema),
-    });
-    return stopped.map(toService);
+    const { locationId, skus, ...filter } = input;
+    return this.cancel('cancelLocationServices', input, '/cancelservices', locationServiceSchema, () =>
+      this.anyActive((f) => this.listLocationServices(locationId, f), filter, skus),
+    );
   }
 
   /** Contract: Services: Cancel (Account) — decreases quantities; 0 stops the service. */
-  async reduceSubAccountServices(input: {
+  reduceSubAccountServices(input: {
     subAccountId: string;
     skuRemovals: Array<{ sku: string; quantity?: number }>;
     agreementId?: number;
   }): Promise<Service[]> {
-    const changed = await this.send({
-      operation: 'reduceSubAccountServices',
-      method: 'POST',
-      path: '/accountservices/cancel',
-      body: input,
-      response: z.array(subAccountServiceSchema),
-    });
-    return changed.map(toService);
+    const { subAccountId, skuRemovals, agreementId } = input;
+    const skus = skuRemovals.map((r) => r.sku);
+    return this.cancel(
+      'reduceSubAccountServices',
+      input,
+      '/cancelsubaccountservices',
+      subAccountServiceSchema,
+      () => this.anyActive((f) => this.listSubAccountServices(subAccountId, f), { agreementId }, skus),
+    );
   }
 
   /** Contract: Services: Cancel All (Account). */
-  async cancelAllSubAccountServices(input: {
-    subAccountId: string;
-    agreementId?: number;
-  }): Promise<Service[]> {
-    const stopped = await this.send({
-      operation: 'cancelAllSubAccountServices',
-      method: 'POST',
-      path: '/accountservices/cancelall',
-      body: input,
-      response: z.array(subAccountServiceSchema),
-    });
-    return stopped.map(toService);
+  cancelAllSubAccountServices(input: { subAccountId: string; agreementId?: number }): Promise<Service[]> {
+    const { subAccountId, agreementId } = input;
+    return this.cancel(
+      'cancelAllSubAccountServices',
+      input,
+      '/cancelallsubaccountservices',
+      subAccountServiceSchema,
+      () => this.anyActive((f) => this.listSubAccountServices(subAccountId, f), { agreementId }),
+    );
   }
 }

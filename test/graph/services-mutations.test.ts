@@ -10,11 +10,13 @@ import {
   locationGid,
   locations,
   secrets,
-  servicesError,
   tokens,
 } from './fixtures.js';
 
-/** The three services contract operations through the graph, over HTTP, against both simulators. */
+/**
+ * The three services contract operations through the graph, over HTTP, against both simulators. Refusals,
+ * in every error style of the simulator: services-error-styles.test.ts.
+ */
 
 const CancelServices = graphql(`
   mutation SmCancelServices($input: CancelServicesInput!) {
@@ -76,6 +78,19 @@ const CancelAllSubAccountServices = graphql(`
         }
       }
       ...ErrorOutcome
+    }
+  }
+`);
+
+const CancelAllStopOn = graphql(`
+  mutation SmCancelAllStopOn($input: CancelAllSubAccountServicesInput!) {
+    cancelAllSubAccountServices(input: $input) {
+      ... on CancelAllSubAccountServicesSuccess {
+        services {
+          serviceId
+          stopOnDate
+        }
+      }
     }
   }
 `);
@@ -277,37 +292,6 @@ describe('cancelServices (contract: Services: Cancel (Location))', () => {
     expectTypename(data?.cancelServices, 'InputValidationError');
     expect(gw.upstreamCalls()).toEqual(NO_CALLS);
   });
-
-  it('returns ServicesRequestRejectedError with the upstream code when the services backend rejects a field', async () => {
-    gw.sandbox.services.control.inject({
-      method: 'POST',
-      path: `/v2/accounts/${SERVICES_ACCOUNT_ID}/cancelservices`,
-      status: 400,
-      body: servicesError('0b8a3c57-5c1e-4c55-9f0e-2a4b7d1e6f10', 2002, 'skus[0]: Expected string'),
-    });
-
-    const { data } = await cancel({ locationId: locations.graceApartment });
-
-    expect(data?.cancelServices).toEqual({
-      __typename: 'ServicesRequestRejectedError',
-      code: 'SERVICES_REQUEST_REJECTED',
-      message: 'skus[0]: Expected string',
-      upstreamCode: 2002,
-    });
-  });
-
-  it('returns ServicesRequestRejectedError 2001 when the services backend reports a missing field', async () => {
-    gw.sandbox.services.control.inject({
-      method: 'POST',
-      path: `/v2/accounts/${SERVICES_ACCOUNT_ID}/cancelservices`,
-      status: 400,
-      body: servicesError('f5b0c2f6-1d57-4f7e-8d0e-6a1f3b2c9e44', 2001, 'locationId: Required'),
-    });
-
-    const { data } = await cancel({ locationId: locations.graceApartment });
-
-    expect(expectTypename(data?.cancelServices, 'ServicesRequestRejectedError').upstreamCode).toBe(2001);
-  });
 });
 
 describe('reduceSubAccountServices (contract: Services: Cancel (Account))', () => {
@@ -462,6 +446,38 @@ describe('cancelAllSubAccountServices (contract: Services: Cancel All (Account))
           stoppedOn: TODAY,
           subAccountId: 'ACC-1001',
         },
+      ],
+    });
+  });
+
+  it("passes on each item's stopOnDate, null when the backend leaves it empty", async () => {
+    const item = (id: number, stopOnDate: string) => ({
+      id,
+      subAccountId: 'ACC-1001',
+      agreementId: 1588,
+      sku: 'SKU-00000195',
+      serviceDescription: 'Answers Experience',
+      serviceQuantity: 1,
+      status: 'ACTIVE',
+      started: '2021-01-10',
+      stopOnDate,
+    });
+    gw.sandbox.services.control.inject({
+      method: 'POST',
+      path: `/v2/accounts/${SERVICES_ACCOUNT_ID}/cancelallsubaccountservices`,
+      status: 200,
+      body: JSON.stringify({
+        meta: { uuid: 'u', errors: [] },
+        response: [item(9000, '2026-04-30'), item(9001, '')],
+      }),
+    });
+
+    const { data } = await gw.execute(CancelAllStopOn, { input: { customerId: customers.ada } });
+
+    expect(data?.cancelAllSubAccountServices).toEqual({
+      services: [
+        { serviceId: 9000, stopOnDate: '2026-04-30' },
+        { serviceId: 9001, stopOnDate: null },
       ],
     });
   });

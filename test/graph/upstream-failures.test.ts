@@ -62,9 +62,9 @@ const CancelAll = graphql(`
 
 const { ada } = customerIds;
 const customerPath = `/api/Customers/${ada}`;
-const subAccountServicesPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/accountservices`;
+const subAccountServicesPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/subaccountservices`;
 const locationServicesPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/services`;
-const cancelAllPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/accountservices/cancelall`;
+const cancelAllPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/cancelallsubaccountservices`;
 
 /** Every response text and every log line so far, checked for secrets at the end of each test. */
 const seen: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locationIds } from '../../src/sandbox/seed.js';
+import { locationIds, SERVICES_ACCOUNT_ID } from '../../src/sandbox/seed.js';
 import {
   cancelAllSubAccountServices,
   cancelLocationServices,
@@ -66,6 +66,7 @@ describe('services simulator: cancel (location)', () => {
       status: 'STOPPED',
       started: '2023-01-16',
       stopped: todayUtc(),
+      stopOnDate: '',
     });
     const remaining = await listLocationServices(simulator(), {
       locationId: locationIds.adaHome,
@@ -75,10 +76,10 @@ describe('services simulator: cancel (location)', () => {
     expect(remaining.body.response.services.some((s) => s.sku === 'SKU-00000168')).toBe(false);
   });
 
-  it('narrows to the agreement when one is given, and ignores locationAccountId', async () => {
+  it('narrows to the agreement when one is given, and to the location account (Partner Portal mode)', async () => {
     const reply = await cancelLocationServices(simulator(), {
       locationId: locationIds.adaHome,
-      locationAccountId: 'ACC-1001',
+      locationAccountId: SERVICES_ACCOUNT_ID,
       agreementId: 1601,
       skus: ['SKU-00000171'],
     });
@@ -125,6 +126,33 @@ describe('services simulator: cancel (location)', () => {
   });
 });
 
+describe('services simulator: Partner Portal mode (locationAccountId)', () => {
+  const simulator = useServicesSimulator();
+  const office = { locationId: locationIds.margaretOffice };
+
+  it('cancels on a location only under the account the location is in', async () => {
+    const elsewhere = { ...office, locationAccountId: SERVICES_ACCOUNT_ID };
+    expect(await cancelLocationServices(simulator(), elsewhere)).toEqual(errorReply(400, 2003));
+    expect(await countLocationServices(simulator(), office)).toBe(1);
+
+    const reply = await cancelLocationServices(simulator(), { ...office, locationAccountId: 'ACC-1004' });
+    expect(idsOf(reply.body.response)).toEqual([8162]);
+    expect(await countLocationServices(simulator(), office)).toBe(0);
+  });
+
+  it('lists only the locations of the given account', async () => {
+    const inSubAccount = await listLocationServices(simulator(), {
+      locationAccountId: 'ACC-1004',
+      status: 'ALL',
+    });
+    expect(idsOf(inSubAccount.body.response.services)).toEqual([8162, 8163]);
+    expect(await countLocationServices(simulator(), { locationAccountId: SERVICES_ACCOUNT_ID })).toBe(
+      144 - 1,
+    );
+    expect(await countLocationServices(simulator(), { locationAccountId: 'ACC-9999' })).toBe(0);
+  });
+});
+
 describe('services simulator: cancel (account), decreasing quantities', () => {
   const simulator = useServicesSimulator();
 
@@ -149,6 +177,7 @@ describe('services simulator: cancel (account), decreasing quantities', () => {
         serviceQuantity: 3,
         status: 'ACTIVE',
         started: '2023-06-21',
+        stopOnDate: '',
       },
     ]);
 

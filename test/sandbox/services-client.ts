@@ -76,7 +76,7 @@ export function listLocationServices(simulator: ServicesSimulator, query: CallOp
 }
 
 export function listSubAccountServices(simulator: ServicesSimulator, query: CallOptions['query'] = {}) {
-  return callServices<ServicePage<SubAccountService>>(simulator, 'accountservices', { query });
+  return callServices<ServicePage<SubAccountService>>(simulator, 'subaccountservices', { query });
 }
 
 /** The `count` of a location services list. */
@@ -98,11 +98,11 @@ export function cancelLocationServices(simulator: ServicesSimulator, body: unkno
 }
 
 export function decreaseSubAccountServices(simulator: ServicesSimulator, body: unknown) {
-  return post<SubAccountService[]>(simulator, 'accountservices/cancel', body);
+  return post<SubAccountService[]>(simulator, 'cancelsubaccountservices', body);
 }
 
 export function cancelAllSubAccountServices(simulator: ServicesSimulator, body: unknown) {
-  return post<SubAccountService[]>(simulator, 'accountservices/cancelall', body);
+  return post<SubAccountService[]>(simulator, 'cancelallsubaccountservices', body);
 }
 
 export function idsOf(services: { id: number }[]): number[] {

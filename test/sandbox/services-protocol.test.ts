@@ -19,7 +19,7 @@ import {
 /** Envelope, auth, version and account checks, simulator controls and isolation, over real HTTP. */
 
 const servicesPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/services`;
-const postEndpoints = ['cancelservices', 'accountservices/cancel', 'accountservices/cancelall'];
+const postEndpoints = ['cancelservices', 'cancelsubaccountservices', 'cancelallsubaccountservices'];
 
 describe('services simulator: envelope', () => {
   const simulator = useServicesSimulator();
@@ -117,7 +117,7 @@ describe('services simulator: version, key and account', () => {
 
   it('accepts any real calendar day as v, leap days included', async () => {
     expect((await callServices(simulator(), 'services', { version: '20240229' })).status).toBe(200);
-    expect((await callServices(simulator(), 'accountservices', { version: '20170101' })).status).toBe(200);
+    expect((await callServices(simulator(), 'subaccountservices', { version: '20170101' })).status).toBe(200);
   });
 
   it.each(postEndpoints)('checks v on %s before the body', async (endpoint) => {
@@ -161,7 +161,7 @@ describe('services simulator: version, key and account', () => {
     const badVersionToo = await callServices(simulator(), 'services', { account: 'ISP-OTHER', version: '' });
     expect(badVersionToo).toEqual(errorReply(400, 2000));
 
-    const cancel = await callServices(simulator(), 'accountservices/cancelall', {
+    const cancel = await callServices(simulator(), 'cancelallsubaccountservices', {
       method: 'POST',
       account: 'ACC-1001',
       body: { subAccountId: 'ACC-1001' },
@@ -172,8 +172,8 @@ describe('services simulator: version, key and account', () => {
 
   it('treats me as the key’s own account', async () => {
     const query = { status: 'ALL' };
-    const byId = await callServices(simulator(), 'accountservices', { query });
-    const byAlias = await callServices(simulator(), 'accountservices', { account: 'me', query });
+    const byId = await callServices(simulator(), 'subaccountservices', { query });
+    const byAlias = await callServices(simulator(), 'subaccountservices', { account: 'me', query });
 
     expect(byAlias.status).toBe(200);
     expect(byAlias.body.response).toEqual(byId.body.response);

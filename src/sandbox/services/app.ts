@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { SandboxControl } from '../control.js';
 import { apiError, envelope, ErrorCode, errorEnvelope, ServicesApiError } from './envelope.js';
+import { type ErrorStyle, errorStyleMiddleware } from './error-style.js';
 import {
   cancelAllBody,
   cancelLocationBody,
@@ -16,19 +17,26 @@ export interface ServicesAppOptions {
   /** The main account the API key belongs to. */
   accountId: string;
   apiKey: string;
+  /** How error replies look; read on every reply, so a test may switch it (see error-style.ts). */
+  errorStyle?: () => ErrorStyle;
 }
 
 const ACCOUNT_BASE = '/v2/accounts/:accountId';
 /** `accountId` alias for the key's own account. */
 const OWN_ACCOUNT_ALIAS = 'me';
 
-/** The services backend of docs/backends.md: auth, `v` and account checks, then one state call per route. */
+/**
+ * The services backend of docs/backends.md (paths of the vendor's public Admin API v2): auth, `v` and
+ * account checks, then one state call per route.
+ */
 export function createServicesApp(
   state: ServicesState,
   control: SandboxControl,
-  { accountId, apiKey }: ServicesAppOptions,
+  { accountId, apiKey, errorStyle = () => 'coded' }: ServicesAppOptions,
 ): Hono {
   const app = new Hono();
+  // Outermost: it sees every error reply, injected faults included.
+  app.use('*', errorStyleMiddleware(errorStyle));
   app.use('*', control.middleware());
   control.mount(app);
 
@@ -50,18 +58,18 @@ export function createServicesApp(
   app.get(`${ACCOUNT_BASE}/services`, (c) =>
     c.json(envelope(state.listLocationServices(parseInput(locationServicesQuery, c.req.query())))),
   );
-  app.get(`${ACCOUNT_BASE}/accountservices`, (c) =>
+  app.get(`${ACCOUNT_BASE}/subaccountservices`, (c) =>
     c.json(envelope(state.listSubAccountServices(parseInput(subAccountServicesQuery, c.req.query())))),
   );
   app.post(`${ACCOUNT_BASE}/cancelservices`, async (c) => {
     const body = parseInput(cancelLocationBody, await readJsonObject(c.req.raw));
     return c.json(envelope(state.cancelLocationServices(body)));
   });
-  app.post(`${ACCOUNT_BASE}/accountservices/cancel`, async (c) => {
+  app.post(`${ACCOUNT_BASE}/cancelsubaccountservices`, async (c) => {
     const body = parseInput(decreaseBody, await readJsonObject(c.req.raw));
     return c.json(envelope(state.decreaseSubAccountServices(body)));
   });
-  app.post(`${ACCOUNT_BASE}/accountservices/cancelall`, async (c) => {
+  app.post(`${ACCOUNT_BASE}/cancelallsubaccountservices`, async (c) => {
     const body = parseInput(cancelAllBody, await readJsonObject(c.req.raw));
     return c.json(envelope(state.cancelAllSubAccountServices(body)));
   });

@@ -28,3 +28,6 @@ export interface ServicePage<T> {
   count: number;
   services: T[];
 }
+
+/** An item of a cancel reply (reference: "may also carry `stopOnDate` (a string, empty when none)"). */
+export type Cancelled<T> = T & { stopOnDate: string };

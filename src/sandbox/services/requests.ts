@@ -20,7 +20,7 @@ const listQuery = z.object({
 
 export const locationServicesQuery = listQuery.extend({
   locationId: z.string().optional(),
-  // Partner Portal mode only; accepted and ignored, as the simulator's account is not a partner portal.
+  // Partner Portal mode: the account the location is in (docs/sandbox-services.md).
   locationAccountId: z.string().optional(),
 });
 
@@ -32,7 +32,7 @@ const agreementId = z.number().int().optional();
 
 export const cancelLocationBody = z.object({
   locationId: z.string().min(1),
-  // Partner Portal mode only; accepted and ignored, as in the list query.
+  // Partner Portal mode: only a location in this account matches.
   locationAccountId: z.string().optional(),
   agreementId,
   skus: z.array(z.string()).optional(),

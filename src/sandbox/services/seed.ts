@@ -1,4 +1,11 @@
-import { customerIds, locationIds, seedCustomers, seedLocations, type SeedLocation } from '../seed.js';
+import {
+  customerIds,
+  locationIds,
+  SERVICES_ACCOUNT_ID,
+  seedCustomers,
+  seedLocations,
+  type SeedLocation,
+} from '../seed.js';
 import type { LocationService, ServiceStatus, SubAccountService } from './model.js';
 
 /**
@@ -39,6 +46,18 @@ interface PlannedService {
   started?: string;
   /** The day it stopped; active when absent. */
   stopped?: string;
+}
+
+/**
+ * Partner Portal mode: the account each location is in (`locationAccountId`). Margaret's office is in her
+ * own sub-account; every other location is in the main account.
+ */
+const locationAccountIds: Record<string, string> = {
+  [locationIds.margaretOffice]: seedCustomers.find((c) => c.id === customerIds.margaret)!.accountId,
+};
+
+export function seedLocationAccounts(): Map<string, string> {
+  return new Map(seedLocations.map((l) => [l.id, locationAccountIds[l.id] ?? SERVICES_ACCOUNT_ID]));
 }
 
 const { starter, pro, axciom, guestWifi } = locationProducts;

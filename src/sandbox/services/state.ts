@@ -1,6 +1,7 @@
+import { SERVICES_ACCOUNT_ID } from '../seed.js';
 import { ErrorCode, ServicesApiError } from './envelope.js';
-import type { LocationService, ServicePage, SubAccountService } from './model.js';
-import { seedLocationServices, seedSubAccountServices } from './seed.js';
+import type { Cancelled, LocationService, ServicePage, SubAccountService } from './model.js';
+import { seedLocationAccounts, seedLocationServices, seedSubAccountServices } from './seed.js';
 
 /** The rules of docs/backends.md ("Services: Behaviour") over one simulator's in-memory services. */
 
@@ -19,7 +20,12 @@ export interface ListFilter {
   offset?: number;
 }
 
-export interface CancelLocationRequest {
+/** Partner Portal mode: only locations in this account (main account or a sub-account). */
+interface LocationAccountFilter {
+  locationAccountId?: string;
+}
+
+export interface CancelLocationRequest extends LocationAccountFilter {
   locationId: string;
   agreementId?: number;
   /** Every active service of the location when absent. */
@@ -48,6 +54,8 @@ export interface ServicesStateOptions {
   now?: () => Date;
   locationServices?: LocationService[];
   subAccountServices?: SubAccountService[];
+  /** The account each location is in; the main account for a location missing here. */
+  locationAccounts?: Map<string, string>;
 }
 
 type AnyService = LocationService | SubAccountService;
@@ -55,22 +63,29 @@ type AnyService = LocationService | SubAccountService;
 export class ServicesState {
   private readonly locationServices: LocationService[];
   private readonly subAccountServices: SubAccountService[];
+  private readonly locationAccounts: Map<string, string>;
   private readonly now: () => Date;
 
   constructor({
     now = () => new Date(),
     locationServices = seedLocationServices(),
     subAccountServices = seedSubAccountServices(),
+    locationAccounts = seedLocationAccounts(),
   }: ServicesStateOptions = {}) {
     this.now = now;
     this.locationServices = locationServices;
     this.subAccountServices = subAccountServices;
+    this.locationAccounts = locationAccounts;
   }
 
-  listLocationServices(filter: ListFilter & { locationId?: string }): ServicePage<LocationService> {
+  listLocationServices(
+    filter: ListFilter & LocationAccountFilter & { locationId?: string },
+  ): ServicePage<LocationService> {
     const { locationId } = filter;
     return page(
-      this.locationServices.filter((s) => locationId === undefined || s.locationId === locationId),
+      this.locationServices.filter(
+        (s) => (locationId === undefined || s.locationId === locationId) && this.inAccount(s, filter),
+      ),
       filter,
     );
   }
@@ -84,10 +99,12 @@ export class ServicesState {
   }
 
   /** Stops the location's active services (those with one of `skus`, when given); returns them. */
-  cancelLocationServices({ locationId, agreementId, skus }: CancelLocationRequest): LocationService[] {
+  cancelLocationServices(request: CancelLocationRequest): Cancelled<LocationService>[] {
+    const { locationId, agreementId, skus } = request;
     const matched = this.locationServices.filter(
       (s) =>
         s.locationId === locationId &&
+        this.inAccount(s, request) &&
         isActiveUnder(s, agreementId) &&
         (skus === undefined || skus.includes(s.sku)),
     );
@@ -98,7 +115,7 @@ export class ServicesState {
       );
     }
     matched.forEach((s) => this.stop(s));
-    return matched.map(copy);
+    return matched.map(cancelled);
   }
 
   /**
@@ -109,7 +126,7 @@ export class ServicesState {
     subAccountId,
     skuRemovals,
     agreementId,
-  }: DecreaseRequest): SubAccountService[] {
+  }: DecreaseRequest): Cancelled<SubAccountService>[] {
     const changed = new Set<SubAccountService>();
     for (const { sku, quantity = 1 } of skuRemovals) {
       const service = this.subAccountServices.find(
@@ -126,11 +143,14 @@ export class ServicesState {
         `No active service of sub-account ${subAccountId} has any of the SKUs to remove`,
       );
     }
-    return [...changed].sort(byId).map(copy);
+    return [...changed].sort(byId).map(cancelled);
   }
 
   /** Stops every active service of the sub-account, keeping its quantity as the contract's sample does. */
-  cancelAllSubAccountServices({ subAccountId, agreementId }: CancelAllRequest): SubAccountService[] {
+  cancelAllSubAccountServices({
+    subAccountId,
+    agreementId,
+  }: CancelAllRequest): Cancelled<SubAccountService>[] {
     const matched = this.subAccountServices.filter(
       (s) => s.subAccountId === subAccountId && isActiveUnder(s, agreementId),
     );
@@ -141,7 +161,13 @@ export class ServicesState {
       );
     }
     matched.forEach((s) => this.stop(s));
-    return matched.map(copy);
+    return matched.map(cancelled);
+  }
+
+  /** A location with no known account is in the main account. */
+  private inAccount(service: LocationService, { locationAccountId }: LocationAccountFilter): boolean {
+    const account = this.locationAccounts.get(service.locationId) ?? SERVICES_ACCOUNT_ID;
+    return locationAccountId === undefined || account === locationAccountId;
   }
 
   private stop(service: AnyService): void {
@@ -176,4 +202,9 @@ function byId(a: AnyService, b: AnyService): number {
 /** Callers get copies, so nothing outside the state can change a service behind its back. */
 function copy<T extends AnyService>(service: T): T {
   return { ...service };
+}
+
+/** A cancel reply's item: the service now, and no scheduled stop (it stopped or changed at once). */
+function cancelled<T extends AnyService>(service: T): Cancelled<T> {
+  return { ...service, stopOnDate: '' };
 }
