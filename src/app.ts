@@ -38,7 +38,13 @@ export function createApp(
   { embedded = false } = {},
 ): App {
   const audit = createAuditTrail(config.auditLog);
-  const http = { timeoutMs: config.upstreamTimeoutMs, connections: config.upstreamConnections, logger };
+  const http = {
+    timeoutMs: config.upstreamTimeoutMs,
+    connections: config.upstreamConnections,
+    logger,
+    retry: config.upstreamRetry,
+    breaker: config.upstreamBreaker,
+  };
   const upstreams: Upstreams = {
     plume: createPlumeHttp(upstream.plumeUrl, http),
     services: createServicesHttp(upstream.servicesUrl, http),
@@ -49,6 +55,7 @@ export function createApp(
     },
     mapping: createIdMapping(config.subAccountIdField),
     callBudget: config.upstreamCallBudget,
+    requestTimeoutMs: config.requestTimeoutMs,
     audit,
   };
   const graphiqlOn = config.graphiql ?? embedded;
