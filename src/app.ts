@@ -53,6 +53,8 @@ export function createApp(
     connections: config.upstreamConnections,
     logger,
     observers: observability.upstreamObservers,
+    retry: config.upstreamRetry,
+    breaker: config.upstreamBreaker,
   };
   const upstreams: Upstreams = {
     plume: createPlumeHttp(upstream.plumeUrl, http),
@@ -64,6 +66,7 @@ export function createApp(
     },
     mapping: createIdMapping(config.subAccountIdField),
     callBudget: config.upstreamCallBudget,
+    requestTimeoutMs: config.requestTimeoutMs,
     audit,
   };
   const graphiqlOn = config.graphiql ?? embedded;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SERVICES_API_VERSION } from './sandbox/seed.js';
+import type { BreakerOptions } from './upstream/breaker.js';
+import type { RetryOptions } from './upstream/retry.js';
 
 const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
 const flag = z
@@ -30,6 +32,16 @@ export const configSchema = z
     UPSTREAM_TIMEOUT_MS: millis.default(10_000),
     UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(32),
     UPSTREAM_CALL_BUDGET: z.coerce.number().int().min(1).max(10_000).default(200),
+    /** One deadline per GraphQL request, shared by all its upstream calls and retries (docs/resilience.md). */
+    REQUEST_TIMEOUT_MS: millis.default(15_000),
+    UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    UPSTREAM_RETRY_BASE_MS: millis.default(100),
+    UPSTREAM_RETRY_MAX_MS: millis.default(2_000),
+    UPSTREAM_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+    UPSTREAM_BREAKER_ERROR_RATE: z.coerce.number().gt(0).max(1).default(0.5),
+    UPSTREAM_BREAKER_MIN_CALLS: z.coerce.number().int().min(1).max(100_000).default(20),
+    UPSTREAM_BREAKER_WINDOW_MS: millis.default(10_000),
+    UPSTREAM_BREAKER_OPEN_MS: millis.default(5_000),
     SHUTDOWN_TIMEOUT_MS: millis.default(10_000),
     /** Where audit records go: stdout, a file path, or off. */
     AUDIT_LOG: z.string().min(1).default('stdout'),
@@ -76,6 +88,10 @@ export interface Config {
   upstreamConnections: number;
   /** Most upstream calls one GraphQL request may make. */
   upstreamCallBudget: number;
+  /** One deadline per GraphQL request for all its upstream calls. */
+  requestTimeoutMs: number;
+  upstreamRetry: RetryOptions;
+  upstreamBreaker: BreakerOptions;
   shutdownTimeoutMs: number;
   auditLog: string;
   metrics: boolean;
@@ -123,6 +139,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     upstreamConnections: e.UPSTREAM_CONNECTIONS,
     upstreamCallBudget: e.UPSTREAM_CALL_BUDGET,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    upstreamRetry: {
+      retries: e.UPSTREAM_RETRIES,
+      baseDelayMs: e.UPSTREAM_RETRY_BASE_MS,
+      maxDelayMs: e.UPSTREAM_RETRY_MAX_MS,
+    },
+    upstreamBreaker: {
+      failures: e.UPSTREAM_BREAKER_FAILURES,
+      errorRate: e.UPSTREAM_BREAKER_ERROR_RATE,
+      minCalls: e.UPSTREAM_BREAKER_MIN_CALLS,
+      windowMs: e.UPSTREAM_BREAKER_WINDOW_MS,
+      openMs: e.UPSTREAM_BREAKER_OPEN_MS,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     auditLog: e.AUDIT_LOG,
     metrics: e.METRICS === 'on',

@@ -3,6 +3,7 @@ import { createLoaders, type Loaders } from './loaders.js';
 import type { Logger } from './logger.js';
 import type { IdMapping } from './mapping.js';
 import type { AuditTrail } from './observability/audit.js';
+import { RequestDeadline } from './upstream/deadline.js';
 import { type HttpClient, UpstreamLedger } from './upstream/http.js';
 import { PlumeApi } from './upstream/plume.js';
 import { type ServicesAccount, ServicesApi } from './upstream/services.js';
@@ -15,6 +16,8 @@ export interface Upstreams {
   mapping: IdMapping;
   /** Most upstream calls one GraphQL request may make (UPSTREAM_CALL_BUDGET). */
   callBudget: number;
+  /** One deadline per GraphQL request for all its upstream calls (REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
   audit: AuditTrail;
 }
 
@@ -58,7 +61,8 @@ export function createContextFactory(upstreams: Upstreams, logger: Logger) {
     const requestId = requestIdOf(request);
     const authorization = request.headers.get('authorization') ?? undefined;
     const ledger = new UpstreamLedger(upstreams.callBudget);
-    const call = { requestId, signal: request.signal, ledger };
+    const deadline = new RequestDeadline(upstreams.requestTimeoutMs, request.signal);
+    const call = { requestId, signal: request.signal, deadline, ledger };
     const requestLogger = logger.child({ requestId });
     const plume = new PlumeApi(upstreams.plume, { ...call, authorization });
     const services = new ServicesApi(upstreams.services, upstreams.servicesAccount, call, requestLogger);

@@ -95,6 +95,26 @@ export class UpstreamBudgetExceededError extends DomainError {
 }
 
 /**
+ * The backend failed repeatedly, so its circuit breaker is open: the gateway answers at once, without
+ * calling it, until the breaker lets a probe through (src/upstream/breaker.ts).
+ */
+export class UpstreamUnavailableError extends DomainError {
+  readonly code = 'UPSTREAM_UNAVAILABLE';
+  /** Whole seconds until the gateway tries the backend again (at least 1). */
+  readonly retryAfterSeconds: number;
+  constructor(
+    readonly upstream: 'plume' | 'services',
+    retryInMs: number,
+  ) {
+    const seconds = Math.max(1, Math.ceil(retryInMs / 1000));
+    super(
+      `The ${upstream === 'plume' ? 'WiFi cloud' : 'services backend'} is unavailable after repeated failures; try again in ${seconds} s.`,
+    );
+    this.retryAfterSeconds = seconds;
+  }
+}
+
+/**
  * Anything the gateway did not expect of an upstream: 5xx, timeouts, malformed bodies, an unknown
  * status. Never shown to clients as is: Yoga masks it, and the log keeps the detail.
  */

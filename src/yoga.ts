@@ -106,8 +106,15 @@ export function createGateway({ upstreams, logger, graphiql, introspection, plug
       ...(introspection ? [] : [useNoIntrospection()]),
       useReadinessCheck({
         endpoint: '/readyz',
+        // Not ready while a backend's breaker is open or its ping gets a 5xx or no answer.
         check: async () =>
-          (await Promise.all([upstreams.plume.ping(), upstreams.services.ping()])).every(Boolean),
+          (
+            await Promise.all(
+              [upstreams.plume, upstreams.services].map(
+                (http) => http.breakerState() !== 'open' && http.ping(),
+              ),
+            )
+          ).every(Boolean),
       }),
     ],
   });

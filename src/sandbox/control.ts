@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 
@@ -20,8 +21,17 @@ export const faultSchema = z.object({
   body: z.string().optional(),
   /** How many matching requests the fault applies to; every one when absent. */
   times: z.number().int().min(1).optional(),
+  /** Headers added to the answer (injected or real), e.g. `{"retry-after": "1"}`. */
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Destroy the connection without any answer (a reset, as a crashed backend or a proxy does). */
+  reset: z.literal(true).optional(),
+  /** Probability (0..1) that a matching request is hit; every one when absent. */
+  rate: z.number().min(0).max(1).optional(),
+  /** Seeds the `rate` draws, so a run hits the same requests every time; random when absent. */
+  seed: z.number().int().optional(),
 });
-export type Fault = z.infer<typeof faultSchema>;
+export type Fault = z.input<typeof faultSchema>;
+type ParsedFault = z.output<typeof faultSchema> & { draw: () => number };
 
 /** Query parameters that carry credentials: recorded as `[redacted]`, never as sent. */
 const SECRET_QUERY_KEYS = new Set(['api_key', 'access_token']);
@@ -37,12 +47,16 @@ export type ErrorBody = (status: number, message: string) => unknown;
 
 export class SandboxControl {
   readonly requests: RecordedRequest[] = [];
-  private faults: Fault[] = [];
+  private faults: ParsedFault[] = [];
 
   constructor(private readonly errorBody: ErrorBody) {}
 
   inject(fault: Fault): void {
-    this.faults.push(faultSchema.parse(fault));
+    const parsed = faultSchema.parse(fault);
+    this.faults.push({
+      ...parsed,
+      draw: parsed.seed === undefined ? Math.random : seededRandom(parsed.seed),
+    });
   }
 
   clearFaults(): void {
@@ -58,11 +72,12 @@ export class SandboxControl {
     return this.requests.filter((r) => r.path.startsWith(prefix) && (!method || r.method === method)).length;
   }
 
-  private take(method: string, path: string): Fault | undefined {
+  private take(method: string, path: string): ParsedFault | undefined {
     const fault = this.faults.find(
       (f) =>
         (!f.method || f.method === method) &&
-        (f.path.endsWith('*') ? path.startsWith(f.path.slice(0, -1)) : f.path === path),
+        (f.path.endsWith('*') ? path.startsWith(f.path.slice(0, -1)) : f.path === path) &&
+        (f.rate === undefined || f.draw() < f.rate),
     );
     if (fault?.times !== undefined && --fault.times === 0) this.faults.splice(this.faults.indexOf(fault), 1);
     return fault;
@@ -82,8 +97,10 @@ export class SandboxControl {
       this.requests.push({ method: c.req.method, path, query });
       const fault = this.take(c.req.method, path);
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-      if (fault?.status !== undefined) return this.faultResponse(c, fault.status, fault.body);
-      return next();
+      if (fault?.reset) return reset(c);
+      if (fault?.status !== undefined) c.res = this.faultResponse(c, fault.status, fault.body);
+      else await next();
+      for (const [name, value] of Object.entries(fault?.headers ?? {})) c.header(name, value);
     };
   }
 
@@ -110,4 +127,25 @@ export class SandboxControl {
       return c.body(null, 204);
     });
   }
+}
+
+/** Destroys the request's connection (only over HTTP: @hono/node-server passes the socket in `env`). */
+function reset(c: Context): Response {
+  const socket = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
+  if (!socket) throw new Error('a reset fault needs a real connection');
+  socket.destroy();
+  // Never sent: the connection is gone.
+  return c.body(null, 500);
+}
+
+/** mulberry32: a tiny deterministic generator of numbers in [0, 1), for reproducible `rate` faults. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

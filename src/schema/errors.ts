@@ -9,6 +9,7 @@ import {
   NotAuthorizedError,
   NotFoundError,
   ServicesRequestRejectedError,
+  UpstreamUnavailableError,
 } from '../errors.js';
 import { ServiceLevel } from './refs.js';
 
@@ -102,6 +103,22 @@ builder.objectFields(ServicesRequestRejectedError, (t) => ({
   }),
 }));
 
+const Backend = builder.enumType('Backend', {
+  description: 'One of the REST backends behind the graph.',
+  values: { WIFI_CLOUD: { value: 'plume' }, SERVICES: { value: 'services' } } as const,
+});
+
+errorType(
+  UpstreamUnavailableError,
+  'A backend failed repeatedly and its circuit breaker is open: the gateway did not call it. Retry after retryAfterSeconds.',
+);
+builder.objectFields(UpstreamUnavailableError, (t) => ({
+  backend: t.field({ type: Backend, description: 'The unavailable backend.', resolve: (e) => e.upstream }),
+  retryAfterSeconds: t.exposeInt('retryAfterSeconds', {
+    description: 'Seconds until the gateway tries the backend again.',
+  }),
+}));
+
 const ValidationIssue = builder
   .objectRef<{ message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> }>('ValidationIssue')
   .implement({
@@ -130,7 +147,7 @@ builder.objectType(InputValidationError, {
   }),
 });
 
-/** What every WiFi cloud mutation can fail with before its own rows. */
-export const wifiErrors = [InputValidationError, NotAuthorizedError, NotFoundError];
+/** What every WiFi cloud mutation can fail with before its own rows (a backend's open breaker too). */
+export const wifiErrors = [InputValidationError, NotAuthorizedError, NotFoundError, UpstreamUnavailableError];
 /** What every services mutation can fail with (the owner is checked in the WiFi cloud first). */
 export const servicesErrors = [...wifiErrors, NoActiveServicesError, ServicesRequestRejectedError];

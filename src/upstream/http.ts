@@ -1,7 +1,17 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { UpstreamBudgetExceededError, UpstreamError } from '../errors.js';
+import { UpstreamBudgetExceededError, UpstreamError, UpstreamUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { type BreakerOptions, type BreakerState, CircuitBreaker } from './breaker.js';
+import type { RequestDeadline } from './deadline.js';
+import {
+  backoffMs,
+  isRetryableMethod,
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryOptions,
+} from './retry.js';
 
 /**
  * The one HTTP layer every upstream call goes through: pooled keep-alive connections per backend,
@@ -15,6 +25,8 @@ export type UpstreamName = 'plume' | 'services';
 export interface CallContext {
   requestId: string;
   signal?: AbortSignal;
+  /** The GraphQL request's deadline (REQUEST_TIMEOUT_MS): bounds every attempt and every retry wait. */
+  deadline?: RequestDeadline;
   /** The request's budget of upstream calls and its record of them (audit, upstream request ids). */
   ledger?: UpstreamLedger;
 }
@@ -40,11 +52,14 @@ export interface UpstreamCallEnd {
   upstreamRequestId?: string;
   /** Why no usable answer came: `timeout`, `aborted`, `network`, `malformed`. */
   failure?: 'timeout' | 'aborted' | 'network' | 'malformed';
+  /** 1 for the first attempt, 2 for the first retry (only reads are retried). */
+  attempt?: number;
 }
 
 /**
  * Watches every upstream call (metrics, tracing). `start` runs just before the call is sent and may add
  * headers (trace context); the function it returns runs once when the call ends, whatever the outcome.
+ * Each retry is a call of its own (with `attempt` > 1); a call the open breaker refused is none.
  */
 export interface UpstreamObserver {
   start(info: UpstreamCallInfo, headers: Record<string, string>): (end: UpstreamCallEnd) => void;
@@ -78,6 +93,12 @@ export interface HttpClientOptions {
   upstreamRequestId?: (body: unknown) => string | undefined;
   /** Process-wide watchers of every call (metrics, tracing). */
   observers?: readonly UpstreamObserver[];
+  /** Retries of reads; none when absent. */
+  retry?: RetryOptions;
+  /** This backend's circuit breaker; none when absent. */
+  breaker?: BreakerOptions;
+  /** The jitter's random source (tests may pass a fixed one). */
+  random?: () => number;
 }
 
 /** Tagged template that URL-encodes every interpolated path segment: `path\`/a/${id}\``. */
@@ -108,14 +129,27 @@ export class UpstreamLedger {
     this.admitted += 1;
   }
 
+  /** Calls still admitted; a retry is only made while this is positive. */
+  get remaining(): number {
+    return this.budget - this.admitted;
+  }
+
   record(info: UpstreamCallInfo, end: UpstreamCallEnd): void {
     this.calls.push({ ...info, ...end });
   }
 }
 
+/** One attempt's result: its value, or the error to throw and whether a read may try again. */
+type Attempt<T> =
+  { ok: true; value: T } | { ok: false; error: Error; retryable: boolean; retryAfterMs?: number };
+
+/** A retry that would leave less than this before the request's deadline is not worth sending. */
+const MIN_ATTEMPT_MS = 50;
+
 export class HttpClient {
   private readonly pool: Pool;
   private readonly basePath: string;
+  private readonly breaker?: CircuitBreaker;
 
   constructor(
     readonly upstream: UpstreamName,
@@ -130,10 +164,41 @@ export class HttpClient {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+    if (options.breaker) {
+      this.breaker = new CircuitBreaker(options.breaker, (state) =>
+        options.logger[state === 'open' ? 'warn' : 'info'](
+          { upstream, breaker: state },
+          `upstream ${upstream} circuit ${state}`,
+        ),
+      );
+    }
   }
 
+  /** This backend's circuit state, for readiness and metrics (`closed` when it has no breaker). */
+  breakerState(): BreakerState {
+    return this.breaker?.state() ?? 'closed';
+  }
+
+  /**
+   * Sends one request. A read whose attempt failed in a passing way (no connection, 429, 502-504) is sent
+   * again after a jittered backoff, while the request's deadline and call budget allow; writes never are.
+   */
   async request<T = void>(req: HttpRequest<T>, call: CallContext): Promise<T> {
-    call.ledger?.admit();
+    const retry = isRetryableMethod(req.method) ? this.options.retry : undefined;
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await this.attempt(req, call, attempt);
+      if (result.ok) return result.value;
+      if (!retry || !result.retryable || attempt > retry.retries) throw result.error;
+      const wait = backoffMs(retry, attempt, result.retryAfterMs, this.options.random);
+      const left = call.deadline?.remainingMs() ?? this.options.timeoutMs;
+      if (wait + MIN_ATTEMPT_MS > left || (call.ledger && call.ledger.remaining <= 0)) throw result.error;
+      const signal = abortSignalOf(call);
+      const waited = await sleep(wait, true, signal ? { signal } : {}).catch(() => false);
+      if (!waited) throw result.error;
+    }
+  }
+
+  private async attempt<T>(req: HttpRequest<T>, call: CallContext, attempt: number): Promise<Attempt<T>> {
     const { path: requestPath, route } =
       typeof req.path === 'string' ? { path: req.path, route: req.path } : req.path;
     const info: UpstreamCallInfo = {
@@ -142,6 +207,30 @@ export class HttpClient {
       method: req.method,
       route,
     };
+    const left = call.deadline?.remainingMs();
+    if (left === 0) {
+      throw new UpstreamError(this.upstream, req.operation, `the request's deadline passed before the call`);
+    }
+    const permit = this.breaker ? this.breaker.tryAcquire() : 'call';
+    if (!permit) {
+      this.options.logger.debug(
+        { upstream: this.upstream, operation: req.operation, requestId: call.requestId },
+        `upstream ${req.method} ${req.operation} refused: circuit open`,
+      );
+      throw new UpstreamUnavailableError(this.upstream, this.breaker?.retryInMs() ?? 0);
+    }
+    /** Tells the breaker what this attempt proved about the backend. */
+    const report = (verdict: 'up' | 'down' | 'unknown') => {
+      if (verdict === 'up') this.breaker?.success();
+      else if (verdict === 'down') this.breaker?.failure();
+      else if (permit === 'probe') this.breaker?.release();
+    };
+    try {
+      call.ledger?.admit();
+    } catch (error) {
+      report('unknown');
+      throw error;
+    }
     const headers: Record<string, string> = {
       accept: 'application/json',
       'x-request-id': call.requestId,
@@ -150,8 +239,8 @@ export class HttpClient {
     };
     const started = performance.now();
     const watchers = (this.options.observers ?? []).map((observer) => observer.start(info, headers));
-    const finish = (end: Omit<UpstreamCallEnd, 'durationMs'>) => {
-      const ended = { ...end, durationMs: performance.now() - started };
+    const finish = (end: Omit<UpstreamCallEnd, 'durationMs' | 'attempt'>) => {
+      const ended = { ...end, attempt, durationMs: performance.now() - started };
       for (const watcher of watchers) watcher(ended);
       call.ledger?.record(info, ended);
       return ended;
@@ -166,6 +255,7 @@ export class HttpClient {
           status: end.status,
           durationMs: Math.round(end.durationMs),
           requestId: call.requestId,
+          ...(attempt > 1 ? { attempt } : {}),
           ...(end.upstreamRequestId ? { upstreamRequestId: end.upstreamRequestId } : {}),
           ...extra,
         },
@@ -180,34 +270,48 @@ export class HttpClient {
       });
     };
 
-    const deadline = AbortSignal.timeout(this.options.timeoutMs);
+    // The attempt's own deadline, shortened to what is left of the request's.
+    const timeoutMs = Math.min(this.options.timeoutMs, left ?? Infinity);
+    const timer = AbortSignal.timeout(timeoutMs);
+    const outer = abortSignalOf(call);
+    let status: number | undefined;
     let response: Dispatcher.ResponseData;
+    let text: string;
     try {
       response = await this.pool.request({
         method: req.method,
         path: this.basePath + requestPath + queryString(req.query),
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal: call.signal ? AbortSignal.any([call.signal, deadline]) : deadline,
+        signal: outer ? AbortSignal.any([outer, timer]) : timer,
       });
+      status = response.statusCode;
+      text = await response.body.text();
     } catch (cause) {
-      if (call.signal?.aborted && !deadline.aborted) {
+      if (call.signal?.aborted || call.deadline?.clientGone) {
         // The client went away: expected, logged once at debug, never as an upstream fault.
-        log('debug', finish({ failure: 'aborted' }));
+        report('unknown');
+        log('debug', finish({ status, failure: 'aborted' }));
         throw new UpstreamError(this.upstream, req.operation, 'aborted: the client disconnected', { cause });
       }
       const code = (cause as { code?: unknown }).code;
-      const timedOut = deadline.aborted || (typeof code === 'string' && code.includes('TIMEOUT'));
-      throw timedOut
-        ? fail(`timed out after ${this.options.timeoutMs} ms`, { failure: 'timeout' }, cause)
-        : fail(`request failed: ${describe(cause)}`, { failure: 'network' }, cause);
+      const timedOut = timer.aborted || (typeof code === 'string' && code.includes('TIMEOUT'));
+      if (call.deadline && (call.deadline.expired || (timedOut && timeoutMs < this.options.timeoutMs))) {
+        // The request ran out of time; this backend is not to blame for it.
+        report('unknown');
+        const message = `timed out: the request's deadline of ${call.deadline.timeoutMs} ms passed`;
+        throw fail(message, { status, failure: 'timeout' }, cause);
+      }
+      report('down');
+      if (timedOut) throw fail(`timed out after ${timeoutMs} ms`, { status, failure: 'timeout' }, cause);
+      // A connection refused or reset: a read may try again.
+      const error = fail(`request failed: ${describe(cause)}`, { status, failure: 'network' }, cause);
+      return { ok: false, error, retryable: true };
     }
 
-    const status = response.statusCode;
-    const text = await response.body.text().catch(() => undefined);
-    if (text === undefined) throw fail('response body could not be read', { status, failure: 'network' });
     const body = parseJson(text);
     const upstreamRequestId = this.options.upstreamRequestId?.(body);
+    report(status >= 500 ? 'down' : 'up');
 
     if (status < 200 || status >= 300) {
       const known = req.classify?.(status, body) ?? this.options.classify(status, body);
@@ -215,11 +319,13 @@ export class HttpClient {
         log('debug', finish({ status, upstreamRequestId }), { outcome: known.name });
         throw known;
       }
-      throw fail(`unexpected status ${status}`, { status, upstreamRequestId });
+      const error = fail(`unexpected status ${status}`, { status, upstreamRequestId });
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+      return { ok: false, error, retryable: isRetryableStatus(status), retryAfterMs };
     }
     if (!req.schema) {
       log('debug', finish({ status, upstreamRequestId }));
-      return undefined as T;
+      return { ok: true, value: undefined as T };
     }
     const parsed = req.schema.safeParse(body);
     if (!parsed.success) {
@@ -230,10 +336,13 @@ export class HttpClient {
       });
     }
     log('debug', finish({ status, upstreamRequestId }));
-    return parsed.data;
+    return { ok: true, value: parsed.data };
   }
 
-  /** Readiness: any HTTP answer at all proves the upstream reachable. */
+  /**
+   * Readiness: the backend answers, and not with a 5xx. Any other answer (a 404 or 401: the ping carries
+   * no credentials) proves it up.
+   */
   async ping(timeoutMs = 2_000): Promise<boolean> {
     try {
       const response = await this.pool.request({
@@ -242,7 +351,7 @@ export class HttpClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
       await response.body.dump();
-      return true;
+      return response.statusCode < 500;
     } catch {
       return false;
     }
@@ -269,6 +378,13 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** What aborts a call besides its own timer: the request's deadline and the client's disconnect. */
+function abortSignalOf(call: CallContext): AbortSignal | undefined {
+  if (call.deadline && (!call.signal || call.signal === call.deadline.clientSignal))
+    return call.deadline.signal;
+  return call.deadline && call.signal ? AbortSignal.any([call.signal, call.deadline.signal]) : call.signal;
 }
 
 function describe(cause: unknown): string {

@@ -1,0 +1,64 @@
+import { customerIds, locationIds, SERVICES_ACCOUNT_ID } from '../../src/sandbox/seed.js';
+import { graphql } from '../gql/index.js';
+import { customers, locations } from '../graph/fixtures.js';
+
+/** The operations and upstream paths the resilience tests drive faults through. */
+
+export const ReadCustomer = graphql(`
+  query RsCustomer($id: ID!) {
+    customer(id: $id) {
+      customerId
+      name
+    }
+  }
+`);
+
+/** A mutation's error member, with the fields of an open breaker's error. */
+graphql(`
+  fragment UnavailableOutcome on Error {
+    __typename
+    code
+    message
+    ... on UpstreamUnavailableError {
+      backend
+      retryAfterSeconds
+    }
+  }
+`);
+
+export const UnclaimNode = graphql(`
+  mutation RsUnclaimNode($input: UnclaimNodeInput!) {
+    unclaimNode(input: $input) {
+      __typename
+      ...UnavailableOutcome
+    }
+  }
+`);
+
+export const SetServiceLevel = graphql(`
+  mutation RsSetServiceLevel($input: SetServiceLevelInput!) {
+    setServiceLevel(input: $input) {
+      __typename
+      ...UnavailableOutcome
+    }
+  }
+`);
+
+export const CancelAll = graphql(`
+  mutation RsCancelAll($input: CancelAllSubAccountServicesInput!) {
+    cancelAllSubAccountServices(input: $input) {
+      __typename
+      ...UnavailableOutcome
+    }
+  }
+`);
+
+export const adaPath = `/api/Customers/${customerIds.ada}`;
+export const adaHomePath = `${adaPath}/locations/${locationIds.adaHome}`;
+export const unclaimPath = `${adaHomePath}/nodes/AA11000001`;
+export const serviceLevelPath = `${adaHomePath}/serviceLevel`;
+export const cancelAllPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/accountservices/cancelall`;
+
+export const unclaimInput = { input: { locationId: locations.adaHome, serialNumber: 'AA11000001' } };
+export const suspendInput = { input: { locationId: locations.adaHome, level: 'NO_SERVICE' as const } };
+export const cancelAllInput = { input: { customerId: customers.ada } };
