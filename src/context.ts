@@ -61,14 +61,15 @@ export function createContextFactory(upstreams: Upstreams, logger: Logger) {
     const call = { requestId, signal: request.signal, ledger };
     const plume = new PlumeApi(upstreams.plume, { ...call, authorization });
     const services = new ServicesApi(upstreams.services, upstreams.servicesAccount, call);
+    const requestLogger = logger.child({ requestId });
     return {
       requestId,
       authorization,
       plume,
       services,
-      loaders: createLoaders(plume, services),
+      loaders: createLoaders(plume, services, requestLogger),
       mapping: upstreams.mapping,
-      logger: logger.child({ requestId }),
+      logger: requestLogger,
       ledger,
       audit: upstreams.audit,
     };
