@@ -71,7 +71,7 @@ export function createContextFactory(upstreams: Upstreams, logger: Logger) {
       authorization,
       plume,
       services,
-      loaders: createLoaders(plume, services),
+      loaders: createLoaders(plume, services, requestLogger),
       mapping: upstreams.mapping,
       logger: requestLogger,
       ledger,

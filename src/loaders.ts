@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import { NotAuthorizedError } from './errors.js';
+import type { Logger } from './logger.js';
 import type { Customer, Location, PlumeApi, ServiceLevel, WifiNode } from './upstream/plume.js';
 import type { ServiceFilter, ServicePage, ServicesApi } from './upstream/services.js';
 
@@ -29,21 +31,40 @@ function perKey<K, V>(load: (key: K) => Promise<V>): DataLoader<K, V, string> {
   );
 }
 
-export function createLoaders(plume: PlumeApi, services: ServicesApi) {
-  const location = perKey<LocationKey, Location>(({ customerId, locationId }) =>
-    plume.getLocation(customerId, locationId),
+export function createLoaders(plume: PlumeApi, services: ServicesApi, logger: Logger) {
+  /**
+   * The WiFi cloud limits each call to the token's scope, but the services backend trusts the gateway:
+   * what is read under a customer id must be that customer's, or one wrong upstream answer would open
+   * another customer's services. Checked here, where every customer and location is loaded (and primed).
+   */
+  function ownedBy<T extends { id: string }>(customerId: string, item: T, ownerId: string): T {
+    if (ownerId === customerId) return item;
+    logger.warn(
+      { customerId, answeredId: item.id, answeredCustomerId: ownerId },
+      "the WiFi cloud answered with another customer's data: refused as NotAuthorizedError",
+    );
+    throw new NotAuthorizedError();
+  }
+  const ownLocation = (customerId: string, l: Location) => ownedBy(customerId, l, l.customerId);
+
+  const location = perKey<LocationKey, Location>(async ({ customerId, locationId }) =>
+    ownLocation(customerId, await plume.getLocation(customerId, locationId)),
   );
+  const readCustomer = async (id: string) => {
+    const customer = await plume.getCustomer(id);
+    return ownedBy(id, customer, customer.id);
+  };
   return {
     customer: new DataLoader<string, Customer>(async (ids) => {
       // One id: the single read answers with the precise 401/404. Several: one batch call, then a
       // single read only for ids the batch left out, to learn why.
       const found =
         ids.length > 1 ? new Map((await plume.getCustomers(ids)).map((c) => [c.id, c])) : new Map();
-      return Promise.all(ids.map((id) => found.get(id) ?? plume.getCustomer(id).catch((e: Error) => e)));
+      return Promise.all(ids.map((id) => found.get(id) ?? readCustomer(id).catch((e: Error) => e)));
     }),
     location,
     locations: perKey<string, Location[]>(async (customerId) => {
-      const locations = await plume.listLocations(customerId);
+      const locations = (await plume.listLocations(customerId)).map((l) => ownLocation(customerId, l));
       for (const l of locations) location.prime({ customerId, locationId: l.id }, l);
       return locations;
     }),

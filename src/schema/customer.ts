@@ -9,8 +9,8 @@ import { servicesConnectionField } from './service.js';
 /** A subscriber in the WiFi cloud, with its sub-account in the services backend. */
 builder.node(CustomerRef, {
   description: 'A subscriber (WiFi cloud customer) and the services on its sub-account.',
-  id: { resolve: (customer) => customer.id },
-  loadOne: (id, ctx) => (splitIds('Customer', id) ? itemOrError(ctx.loaders.customer.load(id)) : null),
+  id: { resolve: (customer) => customer.id, parse: (id) => splitIds('Customer', id)[0] },
+  loadOne: (id, ctx) => itemOrError(ctx.loaders.customer.load(id)),
   fields: (t) => ({
     customerId: t.exposeString('id', { description: 'The WiFi cloud customer id.' }),
     accountId: t.exposeString('accountId', { description: "The ISP's account id for this customer." }),
@@ -30,7 +30,9 @@ builder.node(CustomerRef, {
     }),
     locations: t.field({
       type: [LocationRef],
-      description: "The customer's locations (homes), oldest first.",
+      nullable: true,
+      description:
+        "The customer's locations (homes), oldest first. Null (with its error at this path) when reading them fails.",
       args: {
         includeArchived: t.arg.boolean({
           required: true,
@@ -58,7 +60,9 @@ builder.node(CustomerRef, {
 builder.queryFields((t) => ({
   customer: t.field({
     type: CustomerRef,
-    description: 'A customer by global ID or WiFi cloud customer id, as the Authorization token allows.',
+    nullable: true,
+    description:
+      'A customer by global ID or WiFi cloud customer id, as the Authorization token allows. Null (with its error at this path) when it cannot be read.',
     args: {
       id: t.arg
         .id({ required: true, description: 'Customer global ID or WiFi cloud customer id.' })

@@ -1,3 +1,4 @@
+import { PothosValidationError } from '@pothos/core';
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 
@@ -8,9 +9,9 @@ import { z } from 'zod';
  */
 
 const SAFE = /^[A-Za-z0-9_-]+$/;
+// Checked as received, never trimmed: the value that passes is the value that reaches the path.
 export const upstreamIdSchema = z
   .string()
-  .trim()
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters')
   .regex(SAFE, 'may contain only letters, digits, "-" and "_"');
@@ -27,7 +28,15 @@ export const agreementIdSchema = z.number().int().positive('must be a positive a
 
 export type GlobalTypename = 'Customer' | 'Location' | 'WifiNode' | 'LocationService' | 'SubAccountService';
 
-/** A service's global ID names its owner first: `customerId:locationId:serviceId` or `customerId:serviceId`. */
+/** The upstream ids inside each type's global ID, in order: a service's names its owner first. */
+interface IdParts {
+  Customer: [customerId: string];
+  Location: [customerId: string, locationId: string];
+  WifiNode: [customerId: string, locationId: string, serialNumber: string];
+  LocationService: [customerId: string, locationId: string, serviceId: string];
+  SubAccountService: [customerId: string, serviceId: string];
+}
+
 const parts: Record<GlobalTypename, number> = {
   Customer: 1,
   Location: 2,
@@ -41,20 +50,39 @@ export function toGlobalId(typename: GlobalTypename, ...ids: string[]): string {
 }
 
 /** Splits the id inside a global ID (`customerId:locationId`) into valid upstream ids, or undefined. */
-export function splitIds(typename: GlobalTypename, inner: string): string[] | undefined {
+function idsIn<T extends GlobalTypename>(typename: T, inner: string): IdParts[T] | undefined {
   const ids = inner.split(':');
   const valid = ids.length === parts[typename] && ids.every((id) => upstreamIdSchema.safeParse(id).success);
-  return valid ? ids : undefined;
+  return valid ? (ids as IdParts[T]) : undefined;
 }
 
-/** Decodes a global ID of the given type into its upstream ids, or undefined if it is not one. */
-export function fromGlobalId(typename: GlobalTypename, globalId: string): string[] | undefined {
+/**
+ * `id.parse` of a node type: the ids inside its global ID, for node(id:)/nodes(ids:). A malformed one is
+ * an input error (BAD_USER_INPUT, see src/yoga.ts), so it never reaches a loader.
+ */
+export function splitIds<T extends GlobalTypename>(typename: T, inner: string): IdParts[T] {
+  const ids = idsIn(typename, inner);
+  if (!ids) throw new PothosValidationError(`Invalid ${typename} global ID: malformed ids inside it.`);
+  return ids;
+}
+
+/**
+ * A global ID of one of this graph's types, decoded; undefined for anything else. Only our typenames
+ * count, so a raw upstream id that happens to be valid base64 is never mistaken for a global ID.
+ */
+function decodeOwnGlobalId(value: string): { typename: GlobalTypename; id: string } | undefined {
   try {
-    const decoded = decodeGlobalID(globalId);
-    return decoded.typename === typename ? splitIds(typename, decoded.id) : undefined;
+    const { typename, id } = decodeGlobalID(value);
+    return Object.hasOwn(parts, typename) ? { typename: typename as GlobalTypename, id } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Decodes a global ID of the given type into its upstream ids, or undefined if it is not a valid one. */
+function fromGlobalId<T extends GlobalTypename>(typename: T, value: string): IdParts[T] | undefined {
+  const decoded = decodeOwnGlobalId(value);
+  return decoded?.typename === typename ? idsIn(typename, decoded.id) : undefined;
 }
 
 /** A Location global ID, decoded into the ids the WiFi cloud addresses it by. */
@@ -67,16 +95,17 @@ export const locationGlobalIdSchema = z.string().transform((value, ctx) => {
   return { customerId, locationId };
 });
 
-/** `customer(id:)` takes either a Customer global ID or the WiFi cloud's own customer id. */
+/**
+ * `customer(id:)` takes either a Customer global ID or the WiFi cloud's own customer id. Whatever decodes
+ * as one of our global IDs is read as one: a malformed Customer global ID (or another type's) is an
+ * input error, never passed on as a raw id.
+ */
 export const customerRefSchema = z.string().transform((value, ctx) => {
-  const [fromGlobal] = fromGlobalId('Customer', value) ?? [];
-  const parsed = upstreamIdSchema.safeParse(fromGlobal ?? value);
-  if (!parsed.success) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be a Customer global ID or customer id: ${parsed.error.issues[0]?.message}`,
-    });
-    return z.NEVER;
-  }
-  return parsed.data;
+  const global = decodeOwnGlobalId(value);
+  const raw = global ? undefined : upstreamIdSchema.safeParse(value);
+  const customerId = global?.typename === 'Customer' ? idsIn('Customer', global.id)?.[0] : raw?.data;
+  if (customerId !== undefined) return customerId;
+  const problem = raw?.error?.issues[0]?.message ?? 'this global ID is not a valid Customer global ID';
+  ctx.addIssue({ code: 'custom', message: `must be a Customer global ID or customer id: ${problem}` });
+  return z.NEVER;
 });

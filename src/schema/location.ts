@@ -34,13 +34,14 @@ const LocationServiceLevel = builder.objectRef<ServiceLevelState>('LocationServi
 
 builder.node(LocationRef, {
   description: "A customer's location (home) in the WiFi cloud.",
-  id: { resolve: (location) => `${location.customerId}:${location.id}` },
-  loadOne: (id, ctx) => {
-    const [customerId, locationId] = splitIds('Location', id) ?? [];
-    return customerId && locationId
-      ? itemOrError(ctx.loaders.location.load({ customerId, locationId }))
-      : null;
+  id: {
+    resolve: (location) => `${location.customerId}:${location.id}`,
+    parse: (id): LocationKey => {
+      const [customerId, locationId] = splitIds('Location', id);
+      return { customerId, locationId };
+    },
   },
+  loadOne: (key, ctx) => itemOrError(ctx.loaders.location.load(key)),
   fields: (t) => ({
     locationId: t.exposeString('id', {
       description: 'The WiFi cloud location id (also the services backend location id by default).',
@@ -62,12 +63,15 @@ builder.node(LocationRef, {
     }),
     customer: t.field({
       type: CustomerRef,
-      description: 'The owner.',
+      nullable: true,
+      description: 'The owner. Null (with its error at this path) when reading it fails.',
       resolve: (l, _, ctx) => ctx.loaders.customer.load(l.customerId),
     }),
     nodes: t.field({
       type: [WifiNodeRef],
-      description: 'The claimed nodes (WiFi extenders) at this location; none once archived.',
+      nullable: true,
+      description:
+        'The claimed nodes (WiFi extenders) at this location; none once archived. Null (with its error at this path) when reading them fails.',
       resolve: async (l, _, ctx) =>
         l.archived
           ? []
@@ -76,7 +80,8 @@ builder.node(LocationRef, {
     serviceLevel: t.field({
       type: LocationServiceLevel,
       nullable: true,
-      description: 'The current service level; null for an archived location, which has none.',
+      description:
+        'The current service level; null for an archived location, which has none, and null (with its error at this path) when reading it fails.',
       resolve: (l, _, ctx) => (l.archived ? null : ctx.loaders.serviceLevel.load(keyOf(l))),
     }),
     services: servicesConnectionField(

@@ -68,8 +68,7 @@ builder.node(LocationServiceRef, {
   isTypeOf: (s) => (s as OwnedService).kind === 'location',
   id: { resolve: (s) => `${s.owner.customerId}:${s.owner.locationId}:${s.id}` },
   loadOne: (id, ctx) => {
-    const [customerId, locationId, serviceId] = splitIds('LocationService', id) ?? [];
-    if (!customerId || !locationId || !serviceId) return null;
+    const [customerId, locationId, serviceId] = splitIds('LocationService', id);
     return itemOrError(
       (async () => {
         const location = await ctx.loaders.location.load({ customerId, locationId });
@@ -92,8 +91,7 @@ builder.node(SubAccountServiceRef, {
   isTypeOf: (s) => (s as OwnedService).kind === 'subAccount',
   id: { resolve: (s) => `${s.owner.customerId}:${s.id}` },
   loadOne: (id, ctx) => {
-    const [customerId, serviceId] = splitIds('SubAccountService', id) ?? [];
-    if (!customerId || !serviceId) return null;
+    const [customerId, serviceId] = splitIds('SubAccountService', id);
     return itemOrError(
       (async () => {
         const customer = await ctx.loaders.customer.load(customerId);

@@ -62,7 +62,8 @@ export function servicesConnectionField<Parent>(
   });
   return t.connection({
     type,
-    description: `${description} Pages map onto the backend's limit/offset: first is at most ${MAX_PAGE_SIZE} (default 100); only forward paging.`,
+    nullable: true,
+    description: `${description} Pages map onto the backend's limit/offset: first is at most ${MAX_PAGE_SIZE} (default 100); only forward paging. Null (with its error at this path) when reading them fails.`,
     args: {
       ...(partnerPortal ? { locationAccountId } : {}),
       status: t.arg({

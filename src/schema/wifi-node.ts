@@ -14,10 +14,11 @@ const ConnectionState = builder.enumType('ConnectionState', {
 
 builder.node(WifiNodeRef, {
   description: 'A WiFi extender (the WiFi cloud calls it a node), identified by its serial number.',
-  id: { resolve: (node) => `${node.customerId}:${node.locationId}:${node.serialNumber}` },
-  loadOne: async (id, ctx) => {
-    const [customerId, locationId, serialNumber] = splitIds('WifiNode', id) ?? [];
-    if (!customerId || !locationId) return null;
+  id: {
+    resolve: (node) => `${node.customerId}:${node.locationId}:${node.serialNumber}`,
+    parse: (id) => splitIds('WifiNode', id),
+  },
+  loadOne: async ([customerId, locationId, serialNumber], ctx) => {
     const nodes = await ctx.loaders.nodes.load({ customerId, locationId });
     const node = nodes.find((n) => n.serialNumber === serialNumber);
     return node ? { ...node, customerId } : null;
@@ -53,7 +54,8 @@ builder.node(WifiNodeRef, {
     }),
     location: t.field({
       type: LocationRef,
-      description: 'The location it is claimed to.',
+      nullable: true,
+      description: 'The location it is claimed to. Null (with its error at this path) when reading it fails.',
       resolve: (n, _, ctx) =>
         ctx.loaders.location.load({ customerId: n.customerId, locationId: n.locationId }),
     }),

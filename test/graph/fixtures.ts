@@ -50,6 +50,20 @@ export function expectTypename<T extends { __typename: string }, N extends T['__
   return value as Extract<T, { __typename: N }>;
 }
 
+/** The errors of a response, by path and code. */
+export const errorsOf = (response: {
+  errors?: Array<{ path?: unknown; extensions?: Record<string, unknown> }>;
+}) => (response.errors ?? []).map((e) => ({ path: e.path, code: e.extensions?.code }));
+
+/**
+ * Asserts that a nullable field came back (a field backed by its own upstream call is null when that
+ * call fails) and narrows it.
+ */
+export function present<T>(value: T | null | undefined): T {
+  expect(value ?? null).not.toBeNull();
+  return value as T;
+}
+
 /*
  * Selections the graph tests share: spread them by name (`...ErrorOutcome`) in any operation under
  * test/; codegen adds the definitions to each operation that uses them.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { useFreshGateway, useSharedGateway } from '../helpers/gateway.js';
-import { customers, expectTypename, locations, tokens, wifiNodeGid } from './fixtures.js';
+import { customers, errorsOf, expectTypename, locations, present, tokens, wifiNodeGid } from './fixtures.js';
 
 const ReadCustomer = graphql(`
   query ReadsCustomer($id: ID!) {
@@ -227,10 +227,6 @@ const adaOldFlat = {
   nodes: [],
 };
 
-/** The codes of a response's errors, with where each was raised. */
-const errorsOf = (response: { errors?: Array<{ path?: unknown; extensions?: Record<string, unknown> }> }) =>
-  (response.errors ?? []).map((e) => ({ path: e.path, code: e.extensions?.code }));
-
 describe('reads of the graph', () => {
   const gateway = useSharedGateway();
 
@@ -276,14 +272,14 @@ describe('reads of the graph', () => {
     it('lists only live locations by default, each with its claimed nodes and service level', async () => {
       const response = await gateway().execute(ReadLocations, { id: customerIds.ada });
       expect(response.errors).toBeUndefined();
-      expect(response.data?.customer.locations).toEqual([adaHome, adaCottage]);
+      expect(response.data?.customer?.locations).toEqual([adaHome, adaCottage]);
     });
 
     it('includes archived locations when asked, with when they were archived', async () => {
       const response = await gateway().execute(ReadLocations, { id: customerIds.ada, includeArchived: true });
       expect(response.errors).toBeUndefined();
-      expect(response.data?.customer.locations).toHaveLength(3);
-      expect(response.data?.customer.locations).toEqual(
+      expect(response.data?.customer?.locations).toHaveLength(3);
+      expect(response.data?.customer?.locations).toEqual(
         expect.arrayContaining([adaHome, adaCottage, adaOldFlat]),
       );
     });
@@ -291,7 +287,7 @@ describe('reads of the graph', () => {
     // schema.graphql documents Customer.locations as "oldest first"; the Old flat (2022) is listed last.
     it('lists locations oldest first, as the schema documents', async () => {
       const response = await gateway().execute(ReadLocations, { id: customerIds.ada, includeArchived: true });
-      expect(response.data?.customer.locations.map((l) => l.name)).toEqual([
+      expect(response.data?.customer?.locations?.map((l) => l.name)).toEqual([
         'Old flat',
         'Home',
         'Holiday cottage',
@@ -301,7 +297,7 @@ describe('reads of the graph', () => {
     it('has no service level for an archived location, without asking the WiFi cloud for one', async () => {
       gateway().resetCounts();
       const response = await gateway().execute(ReadLocations, { id: customerIds.ada, includeArchived: true });
-      const oldFlat = response.data?.customer.locations.find((l) => l.name === 'Old flat');
+      const oldFlat = response.data?.customer?.locations?.find((l) => l.name === 'Old flat');
       expect(oldFlat?.serviceLevel).toBeNull();
       const paths = gateway().sandbox.plume.control.requests.map((r) => r.path);
       expect(paths.filter((p) => p.includes(locationIds.adaOldFlat))).toEqual([]);
@@ -310,7 +306,7 @@ describe('reads of the graph', () => {
     it('lists no nodes for a live location with none claimed', async () => {
       const response = await gateway().execute(ReadLocations, { id: customerIds.linus });
       expect(
-        response.data?.customer.locations.map((l) => [l.name, l.nodes.map((n) => n.serialNumber)]),
+        response.data?.customer?.locations?.map((l) => [l.name, l.nodes?.map((n) => n.serialNumber)]),
       ).toEqual([
         ['Home', ['CC33000001']],
         ['Garage', []],
@@ -351,9 +347,9 @@ describe('reads of the graph', () => {
     async function adaObjects() {
       const response = await gateway().execute(ReadRefetchSource, { id: customerIds.ada });
       expect(response.errors).toBeUndefined();
-      const { locations, ...customer } = response.data!.customer;
-      const places = locations.map(({ nodes: _, ...location }) => location);
-      const nodes = locations.flatMap((location) => location.nodes);
+      const { locations, ...customer } = present(response.data?.customer);
+      const places = present(locations).map(({ nodes: _, ...location }) => location);
+      const nodes = present(locations).flatMap((location) => present(location.nodes));
       return [customer, ...places, ...nodes];
     }
 
@@ -414,7 +410,7 @@ describe('query errors', () => {
       'rejects customer id %j as BAD_USER_INPUT before any upstream call',
       async (id) => {
         const response = await gateway().execute(ReadCustomer, { id });
-        expect(response.data).toBeNull();
+        expect(response.data).toEqual({ customer: null });
         expect(errorsOf(response)).toEqual([{ path: ['customer'], code: 'BAD_USER_INPUT' }]);
         expect(gateway().upstreamCalls()).toEqual({ plume: 0, services: 0 });
       },
@@ -440,16 +436,16 @@ describe('query errors', () => {
   describe('authorization', () => {
     it('refuses a request without Authorization, without calling the WiFi cloud', async () => {
       const response = await gateway().execute(ReadCustomer, { id: customerIds.ada }, { token: null });
-      expect(response.data).toBeNull();
+      expect(response.data).toEqual({ customer: null });
       expect(errorsOf(response)).toEqual([{ path: ['customer'], code: 'NOT_AUTHORIZED' }]);
       expect(gateway().upstreamCalls()).toEqual({ plume: 0, services: 0 });
     });
 
     it("lets a customer's own token read that customer only", async () => {
       const own = await gateway().execute(ReadCustomer, { id: customerIds.ada }, { token: tokens.ada });
-      expect(own.data?.customer.name).toBe('Ada Lovelace');
+      expect(own.data?.customer?.name).toBe('Ada Lovelace');
       const other = await gateway().execute(ReadCustomer, { id: customerIds.grace }, { token: tokens.ada });
-      expect(other.data).toBeNull();
+      expect(other.data).toEqual({ customer: null });
       expect(errorsOf(other)).toEqual([{ path: ['customer'], code: 'NOT_AUTHORIZED' }]);
     });
 
@@ -486,7 +482,7 @@ describe('query errors', () => {
         { id: customerIds.ada },
         { token: tokens.expired },
       );
-      expect(response.data).toBeNull();
+      expect(response.data).toEqual({ customer: null });
       expect(errorsOf(response)).toEqual([{ path: ['customer'], code: 'NOT_AUTHORIZED' }]);
     });
   });
@@ -500,7 +496,7 @@ describe('a deleted customer', () => {
     expect(deleted.data?.deleteCustomer).toEqual({ __typename: 'DeleteCustomerSuccess', count: 1 });
 
     const response = await gateway().execute(ReadCustomer, { id: customerIds.linus });
-    expect(response.data).toBeNull();
+    expect(response.data).toEqual({ customer: null });
     expect(errorsOf(response)).toEqual([{ path: ['customer'], code: 'NOT_FOUND' }]);
   });
 
@@ -512,7 +508,7 @@ describe('a deleted customer', () => {
     expect(deleted.status).toBe(200);
 
     const response = await gateway().execute(ReadCustomer, { id: customers.grace });
-    expect(response.data).toBeNull();
+    expect(response.data).toEqual({ customer: null });
     expect(errorsOf(response)).toEqual([{ path: ['customer'], code: 'NOT_FOUND' }]);
   });
 

@@ -191,7 +191,7 @@ describe('cancelServices (contract: Services: Cancel (Location))', () => {
         stoppedOn: TODAY,
       },
     ]);
-    expect(result.location.activeServices.edges.map((e) => e.node)).toEqual([
+    expect(result.location.activeServices?.edges.map((e) => e.node)).toEqual([
       { serviceId: 8157, status: 'ACTIVE' },
       { serviceId: 8159, status: 'ACTIVE' },
     ]);

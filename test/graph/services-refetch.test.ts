@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { useFreshGateway, useSharedGateway } from '../helpers/gateway.js';
-import { customers, expectTypename, locations, tokens } from './fixtures.js';
+import { customers, expectTypename, locations, present, tokens } from './fixtures.js';
 
 /**
  * Services are Relay nodes: a global ID names the owner (location or customer) and the service id, and
@@ -101,14 +101,14 @@ describe('services as Relay nodes', () => {
     });
 
     expect(errors).toBeUndefined();
-    const located = data?.node && 'services' in data.node ? data.node.services.edges : [];
+    const located = data?.node && 'services' in data.node ? present(data.node.services).edges : [];
     expect(located.map((e) => decodeGlobalID(e.node.id))).toEqual(
       [8157, 8158, 8159, 8160].map((id) => ({
         typename: 'LocationService',
         id: `${customerIds.linus}:${locationIds.linusHome}:${id}`,
       })),
     );
-    expect(data?.customer.services.edges.map((e) => decodeGlobalID(e.node.id))).toEqual(
+    expect(present(present(data?.customer).services).edges.map((e) => decodeGlobalID(e.node.id))).toEqual(
       [9006, 9007].map((id) => ({ typename: 'SubAccountService', id: `${customerIds.linus}:${id}` })),
     );
   });
@@ -118,8 +118,8 @@ describe('services as Relay nodes', () => {
       location: locations.linusHome,
       customer: customers.ada,
     });
-    const located = data?.node && 'services' in data.node ? data.node.services.edges : [];
-    const services = [...located, ...(data?.customer.services.edges ?? [])].map((e) => e.node);
+    const located = data?.node && 'services' in data.node ? present(data.node.services).edges : [];
+    const services = [...located, ...present(present(data?.customer).services).edges].map((e) => e.node);
     expect(services.map((s) => s.status)).toContain('STOPPED');
 
     for (const service of services) {
@@ -150,25 +150,28 @@ describe('services as Relay nodes', () => {
     expect(gateway().upstreamCalls()).toEqual({ plume: 3, services: 3 });
   });
 
-  it('answer null for a service its owner does not have, and for an id that is not a service', async () => {
+  it('answer null for a service its owner does not have', async () => {
     const ids = [
       locationServiceGid(customerIds.ada, locationIds.adaHome, 8160),
       subAccountServiceGid(customerIds.ada, 123456),
-      encodeGlobalID('LocationService', `${customerIds.ada}:8000`),
-      encodeGlobalID('SubAccountService', `${customerIds.ada}:9000:x`),
       subAccountServiceGid(customerIds.ada, 9000),
     ];
 
     const { data, errors } = await gateway().execute(ServiceNodes, { ids });
 
     expect(errors).toBeUndefined();
-    expect(data?.nodes.map((n) => n && 'serviceId' in n && n.serviceId)).toEqual([
-      null,
-      null,
-      null,
-      null,
-      9000,
-    ]);
+    expect(data?.nodes.map((n) => n && 'serviceId' in n && n.serviceId)).toEqual([null, null, 9000]);
+  });
+
+  it.each([
+    encodeGlobalID('LocationService', `${customerIds.ada}:8000`),
+    encodeGlobalID('SubAccountService', `${customerIds.ada}:9000:x`),
+  ])('refuse a malformed service global ID %s as input, before any upstream call', async (id) => {
+    const { data, errors } = await gateway().execute(ServiceNodes, { ids: [id] });
+
+    expect(data).toBeNull();
+    expect(errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['nodes'], 'BAD_USER_INPUT']]);
+    expect(gateway().upstreamCalls()).toEqual({ plume: 0, services: 0 });
   });
 
   it("answer null with NOT_AUTHORIZED for another customer's service, without asking the services backend", async () => {

@@ -114,7 +114,7 @@ describe('upstream 5xx', () => {
 
     const response = track(await gw.execute(Customer, { id: customers.ada }));
 
-    expect(response.data).toBeNull();
+    expect(response.data).toEqual({ customer: null });
     expectUpstreamError(response, ['customer']);
     expect(response.text).not.toContain('INTERNAL_ERROR');
     expect(response.text).not.toContain('Injected fault');
@@ -133,7 +133,7 @@ describe('upstream 5xx', () => {
 
       const response = track(await gw.execute(CustomerServices, { id: customers.ada }));
 
-      expect(response.data).toBeNull();
+      expect(response.data).toEqual({ customer: { customerId: ada, services: null } });
       expectUpstreamError(response, ['customer', 'services'], uuid);
       expect(response.text).not.toContain('Internal error');
     },
@@ -156,7 +156,7 @@ describe('upstream 5xx', () => {
 
       const response = track(await gw.execute(LocationServices, { id: locations.adaHome }));
 
-      expect(response.data).toEqual({ node: null });
+      expect(response.data).toEqual({ node: { locationId: locationIds.adaHome, services: null } });
       expectUpstreamError(response, ['node', 'services'], uuid);
       expect(response.text).not.toContain(`rejected with ${code}`);
     }
@@ -243,7 +243,7 @@ describe('unreachable upstreams', () => {
 
     const response = track(await gw.execute(Customer, { id: customers.ada }));
 
-    expect(response.data).toBeNull();
+    expect(response.data).toEqual({ customer: null });
     expectUpstreamError(response, ['customer']);
   });
 
@@ -268,7 +268,7 @@ describe('malformed upstream bodies', () => {
 
       const response = track(await gw.execute(Customer, { id: customers.ada }));
 
-      expect(response.data).toBeNull();
+      expect(response.data).toEqual({ customer: null });
       expectUpstreamError(response, ['customer']);
     },
   );
@@ -282,7 +282,7 @@ describe('malformed upstream bodies', () => {
 
     const response = track(await gw.execute(CustomerServices, { id: customers.ada }));
 
-    expect(response.data).toBeNull();
+    expect(response.data).toEqual({ customer: { customerId: ada, services: null } });
     expectUpstreamError(response, ['customer', 'services'], body.startsWith('{"meta"') ? 'x' : undefined);
   });
 
@@ -309,7 +309,7 @@ describe('upstream timeouts', () => {
 
     const response = track(await gw.execute(Customer, { id: customers.ada }));
 
-    expect(response.data).toBeNull();
+    expect(response.data).toEqual({ customer: null });
     expectUpstreamError(response, ['customer']);
     expect(gw.logs.some((line) => line.includes('timed out after 200 ms'))).toBe(true);
   });
@@ -324,7 +324,7 @@ describe('upstream timeouts', () => {
 
     const response = track(await gw.execute(CustomerServices, { id: customers.ada }));
 
-    expect(response.data).toBeNull();
+    expect(response.data).toEqual({ customer: { customerId: ada, services: null } });
     expectUpstreamError(response, ['customer', 'services']);
   });
 

@@ -499,7 +499,7 @@ describe('deleteCustomer (contract: full account service cancellation)', () => {
 
     const { data, errors } = await gw.execute(ReadCustomer, { id: customers.ada });
 
-    expect(data).toBeNull();
+    expect(data).toEqual({ customer: null });
     expect(errors).toEqual([
       {
         message: `Customer ${ada} was not found.`,
