@@ -6,6 +6,7 @@ import { DomainError, UpstreamError } from './errors.js';
 import { selfHostedGraphiql } from './graphiql.js';
 import type { Logger } from './logger.js';
 import { schema } from './schema/index.js';
+import { securityLayer, type SecurityOptions } from './security/index.js';
 
 export interface GatewayOptions {
   upstreams: Upstreams;
@@ -13,6 +14,8 @@ export interface GatewayOptions {
   /** false, or GraphiQL options (default query, headers). */
   graphiql: false | GraphiQLOptions;
   introspection: boolean;
+  /** Limits, CSRF/CORS, persisted operations (src/security/). */
+  security: Omit<SecurityOptions, 'introspection'>;
 }
 
 export const MASKED_MESSAGE = 'Unexpected error. Quote the requestId when reporting it.';
@@ -76,8 +79,9 @@ function useNoIntrospection(): Plugin {
 }
 
 /** The GraphQL server, without listening: tests use it through `yoga.fetch` or a real port. */
-export function createGateway({ upstreams, logger, graphiql, introspection }: GatewayOptions) {
+export function createGateway({ upstreams, logger, graphiql, introspection, security }: GatewayOptions) {
   const graphqlEndpoint = '/graphql';
+  const guard = securityLayer({ ...security, introspection });
   // GraphiQL's files come from the gateway, not a CDN: the page works offline and under a strict CSP.
   const selfHosted = graphiql ? selfHostedGraphiql(graphqlEndpoint) : undefined;
   return createYoga({
@@ -87,6 +91,7 @@ export function createGateway({ upstreams, logger, graphiql, introspection }: Ga
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     graphiql,
+    ...guard.yogaOptions,
     ...(selfHosted ? { renderGraphiQL: selfHosted.render } : {}),
     logging: {
       debug: (...args) => logger.debug({ args }, 'yoga'),
@@ -96,6 +101,7 @@ export function createGateway({ upstreams, logger, graphiql, introspection }: Ga
     },
     maskedErrors: { maskError: maskError(logger) },
     plugins: [
+      ...guard.plugins,
       ...(selfHosted ? [selfHosted.plugin] : []),
       useRequestId(),
       ...(introspection ? [] : [useNoIntrospection()]),

@@ -5,6 +5,7 @@ import { forgetLocation, itemOrError, type LocationKey } from '../loaders.js';
 import type { Location, ServiceLevel as ServiceLevelState } from '../upstream/plume.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, splitIds } from './ids.js';
+import { UPSTREAM_CALL, UPSTREAM_LIST } from './limits.js';
 import { CustomerRef, LocationRef, LocationServiceRef, ServiceLevel, WifiNodeRef } from './refs.js';
 import { servicesConnectionField } from './service.js';
 
@@ -63,11 +64,13 @@ builder.node(LocationRef, {
     customer: t.field({
       type: CustomerRef,
       description: 'The owner.',
+      complexity: UPSTREAM_CALL,
       resolve: (l, _, ctx) => ctx.loaders.customer.load(l.customerId),
     }),
     nodes: t.field({
       type: [WifiNodeRef],
       description: 'The claimed nodes (WiFi extenders) at this location; none once archived.',
+      complexity: UPSTREAM_LIST,
       resolve: async (l, _, ctx) =>
         l.archived
           ? []
@@ -77,6 +80,7 @@ builder.node(LocationRef, {
       type: LocationServiceLevel,
       nullable: true,
       description: 'The current service level; null for an archived location, which has none.',
+      complexity: UPSTREAM_CALL,
       resolve: (l, _, ctx) => (l.archived ? null : ctx.loaders.serviceLevel.load(keyOf(l))),
     }),
     services: servicesConnectionField(
@@ -107,6 +111,7 @@ const changedLocation = (description: string) =>
     type: LocationRef,
     nullable: true,
     description: `${description} Null (with an error) only if re-reading it failed after the change succeeded.`,
+    complexity: UPSTREAM_CALL,
     resolve: (r: { key: LocationKey }, _: unknown, ctx: Context) => ctx.loaders.location.load(r.key),
   }) as const;
 
@@ -119,6 +124,7 @@ const ArchiveLocationSuccess = builder.objectRef<{ key: LocationKey }>('ArchiveL
       nullable: true,
       description:
         'The owner: a customer that is not auto-provisioned gets a new empty location after its last one is archived.',
+      complexity: UPSTREAM_CALL,
       resolve: (r, _, ctx) => ctx.loaders.customer.load(r.key.customerId),
     }),
   }),
@@ -154,6 +160,7 @@ builder.mutationFields((t) => ({
     description:
       "Service cancellation (WiFi cloud contract): archives the location, putting its WiFi configuration beyond use, and unclaims all its hardware. License note: reduces the number of Plume licenses consumed by the ISP. The location's services are not touched: cancel them with cancelServices.",
     errors: { types: [...wifiErrors, LocationAlreadyArchivedError] },
+    complexity: UPSTREAM_CALL,
     args: {
       input: t.arg({
         type: LocationInput('ArchiveLocationInput', 'The location to archive.'),
@@ -172,6 +179,7 @@ builder.mutationFields((t) => ({
     description:
       'Account suspension or reduced functionality (WiFi cloud contract): sets the service level of a location. License note: may not affect the number of Plume licenses consumed by the ISP.',
     errors: { types: [...wifiErrors, InvalidServiceLevelError] },
+    complexity: UPSTREAM_CALL,
     args: { input: t.arg({ type: SetServiceLevelInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = input.locationId;

@@ -7,6 +7,7 @@ import type { Customer, Location } from '../upstream/plume.js';
 import { MAX_PAGE_SIZE, serviceStatusFilters, serviceStatuses, type Service } from '../upstream/services.js';
 import { servicesErrors } from './errors.js';
 import { agreementIdSchema, customerRefSchema, locationGlobalIdSchema, skuSchema } from './ids.js';
+import { UPSTREAM_CALL } from './limits.js';
 import { servicesConnection } from './pagination.js';
 import { CustomerRef, LocationRef, LocationServiceRef, SubAccountServiceRef } from './refs.js';
 
@@ -93,6 +94,7 @@ export function servicesConnectionField<Parent>(
   return t.connection({
     type,
     description: `${description} Pages map onto the backend's limit/offset: first is at most ${MAX_PAGE_SIZE} (default 100); only forward paging.`,
+    complexity: UPSTREAM_CALL,
     args: {
       status: t.arg({
         type: ServiceStatusFilter,
@@ -251,6 +253,7 @@ builder.mutationFields((t) => ({
     description:
       'Stops active services on a location (services contract: Services: Cancel (Location)). Without skus, every active service of the location stops.',
     errors: { types: servicesErrors },
+    complexity: UPSTREAM_CALL,
     args: { input: t.arg({ type: CancelServicesInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const location = await ctx.loaders.location.load(input.locationId);
@@ -268,6 +271,7 @@ builder.mutationFields((t) => ({
     description:
       "Decreases SKU quantities on a customer's sub-account; a quantity reaching 0 stops the service (services contract: Services: Cancel (Account)).",
     errors: { types: servicesErrors },
+    complexity: UPSTREAM_CALL,
     args: {
       input: t.arg({ type: ReduceSubAccountServicesInput, required: true, description: 'What to change.' }),
     },
@@ -285,6 +289,7 @@ builder.mutationFields((t) => ({
     description:
       "Stops every active service (all quantities) on a customer's sub-account (services contract: Services: Cancel All (Account)).",
     errors: { types: servicesErrors },
+    complexity: UPSTREAM_CALL,
     args: {
       input: t.arg({
         type: CancelAllSubAccountServicesInput,

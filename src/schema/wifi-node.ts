@@ -3,6 +3,7 @@ import { NoClaimedNodesError, NodeAlreadyUnclaimedError } from '../errors.js';
 import { forgetLocation, type LocationKey } from '../loaders.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, serialNumberSchema, splitIds } from './ids.js';
+import { UPSTREAM_CALL } from './limits.js';
 import { LocationRef, WifiNodeRef } from './refs.js';
 
 /** A WiFi extender (the contract's "node"), claimed to a location, and its RMA. */
@@ -54,6 +55,7 @@ builder.node(WifiNodeRef, {
     location: t.field({
       type: LocationRef,
       description: 'The location it is claimed to.',
+      complexity: UPSTREAM_CALL,
       resolve: (n, _, ctx) =>
         ctx.loaders.location.load({ customerId: n.customerId, locationId: n.locationId }),
     }),
@@ -85,6 +87,7 @@ const UnclaimNodeSuccess = builder
         nullable: true,
         description:
           'The location, without the node. Null (with an error) only if re-reading it failed after the unclaim succeeded.',
+        complexity: UPSTREAM_CALL,
         resolve: (r, _, ctx) => ctx.loaders.location.load(r.key),
       }),
     }),
@@ -96,6 +99,7 @@ builder.mutationField('unclaimNode', (t) =>
     description:
       'Single extender RMA (WiFi cloud contract): unclaims one node from its location so it can be returned. License note: reduces the number of Plume licenses consumed by the ISP.',
     errors: { types: [...wifiErrors, NoClaimedNodesError, NodeAlreadyUnclaimedError] },
+    complexity: UPSTREAM_CALL,
     args: { input: t.arg({ type: UnclaimNodeInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = input.locationId;
