@@ -6,6 +6,7 @@ import { createIdMapping } from './mapping.js';
 import { createAuditTrail } from './observability/audit.js';
 import { createObservability } from './observability/index.js';
 import { DEMO_ADMIN_TOKEN } from './sandbox/seed.js';
+import { DEFAULT_MANIFEST, loadManifest } from './security/persisted-operations.js';
 import { createPlumeHttp } from './upstream/plume.js';
 import { createServicesHttp } from './upstream/services.js';
 import { createGateway, type Gateway } from './yoga.js';
@@ -75,6 +76,16 @@ export function createApp(
     logger,
     introspection: config.introspection ?? embedded,
     plugins: observability.plugins,
+    security: {
+      limits: config.limits,
+      // The embedded default serves browser apps a developer runs on this machine; production names its own.
+      corsOrigins: config.corsOrigins ?? (embedded ? 'loopback' : []),
+      persistedOperations: config.persistedOperations,
+      manifest:
+        config.persistedOperations === 'off'
+          ? undefined
+          : loadManifest(config.persistedOperationsManifest ?? DEFAULT_MANIFEST),
+    },
     graphiql: graphiqlOn
       ? {
           title: 'subscriber-graph',

@@ -1,9 +1,12 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { DateResolver, DateTimeResolver, EmailAddressResolver } from 'graphql-scalars';
+import { z } from 'zod';
 import type { Context } from './context.js';
+import { ASSUMED_LIST_SIZE, MAX_IDS, perId, UPSTREAM_CALL } from './schema/limits.js';
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
@@ -24,8 +27,11 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string | number };
   };
 }>({
-  plugins: [ErrorsPlugin, ValidationPlugin, RelayPlugin],
+  plugins: [ErrorsPlugin, ValidationPlugin, RelayPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
+  // Field costs for the cost limit (src/security/limits.ts enforces it, before execution): only fields
+  // annotated as upstream-backed cost anything; an unannotated list still multiplies what it contains.
+  complexity: { defaultComplexity: 0, defaultListMultiplier: ASSUMED_LIST_SIZE },
   errors: {
     // Mutation results read as `UnclaimNodeResult = UnclaimNodeSuccess | NotFoundError | ...`.
     directResult: true,
@@ -60,10 +66,17 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: {
       description: 'Fetches any object by its global ID (Relay object identification).',
       args: { id: { description: 'A global ID.' } },
+      complexity: UPSTREAM_CALL,
     },
     nodesQueryOptions: {
       description: 'Fetches objects by their global IDs, in order; null where one is missing.',
-      args: { ids: { description: 'Global IDs.' } },
+      args: {
+        ids: {
+          description: `Global IDs (at most ${MAX_IDS}).`,
+          validate: z.array(z.unknown()).max(MAX_IDS, `at most ${MAX_IDS} ids`),
+        },
+      },
+      complexity: perId,
     },
   },
 });

@@ -9,6 +9,23 @@ const flag = z
   .transform((value) => value === 'true' || value === '1')
   .optional();
 const millis = z.coerce.number().int().min(1).max(600_000);
+const limit = (max: number) => z.coerce.number().int().min(1).max(max);
+/** Comma-separated browser origins (`https://portal.example.net`), each exactly scheme://host[:port]. */
+const origins = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
+        message: 'each origin must be scheme://host[:port], with no path or trailing slash',
+      }),
+    ),
+  );
 
 /**
  * Environment → typed config, read once at start-up. Either both upstream URLs are set (a production
@@ -54,6 +71,18 @@ export const configSchema = z
     OTEL_SERVICE_NAME: z.string().min(1).default('subscriber-graph'),
     GRAPHIQL: flag,
     INTROSPECTION: flag,
+    /** Request limits (docs/security.md): each refused before execution, with no upstream call. */
+    MAX_REQUEST_BODY_BYTES: limit(10_000_000).default(100_000),
+    MAX_TOKENS: limit(100_000).default(1000),
+    MAX_DEPTH: limit(100).default(10),
+    MAX_ALIASES: limit(1000).default(15),
+    MAX_DIRECTIVES: limit(1000).default(10),
+    MAX_COST: limit(100_000).default(200),
+    /** Browser origins allowed by CORS. Unset: loopback origins on the embedded default, none otherwise. */
+    CORS_ORIGINS: origins.optional(),
+    PERSISTED_OPERATIONS: z.enum(['off', 'allow', 'require']).default('allow'),
+    /** The persisted-operations manifest (`{ "sha256:<hex>": "<document>" }`); default: the clients' one. */
+    PERSISTED_OPERATIONS_MANIFEST: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     const upstream = env.PLUME_API_URL ?? env.SERVICES_API_URL;
@@ -101,6 +130,22 @@ export interface Config {
   serviceName: string;
   graphiql?: boolean;
   introspection?: boolean;
+  limits: RequestLimits;
+  /** Undefined: the default for the deployment (loopback origins on the embedded default, else none). */
+  corsOrigins?: string[];
+  persistedOperations: Env['PERSISTED_OPERATIONS'];
+  persistedOperationsManifest?: string;
+}
+
+/** Per-request limits (src/security/limits.ts). */
+export interface RequestLimits {
+  maxRequestBodyBytes: number;
+  maxTokens: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Most estimated upstream calls of one operation (the cost of its upstream-backed fields). */
+  maxCost: number;
 }
 
 export interface UpstreamConfig {
@@ -160,5 +205,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serviceName: e.OTEL_SERVICE_NAME,
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,
+    limits: {
+      maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
+      maxTokens: e.MAX_TOKENS,
+      maxDepth: e.MAX_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxDirectives: e.MAX_DIRECTIVES,
+      maxCost: e.MAX_COST,
+    },
+    corsOrigins: e.CORS_ORIGINS,
+    persistedOperations: e.PERSISTED_OPERATIONS,
+    persistedOperationsManifest: e.PERSISTED_OPERATIONS_MANIFEST,
   };
 }

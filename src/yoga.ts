@@ -7,6 +7,7 @@ import { selfHostedGraphiql } from './graphiql.js';
 import type { Logger } from './logger.js';
 import { useAuditTrail } from './observability/audit-plugin.js';
 import { schema } from './schema/index.js';
+import { securityLayer, type SecurityOptions } from './security/index.js';
 
 export interface GatewayOptions {
   upstreams: Upstreams;
@@ -16,6 +17,8 @@ export interface GatewayOptions {
   introspection: boolean;
   /** Observability plugins (src/observability/): metrics, tracing. */
   plugins?: Plugin[];
+  /** Limits, CSRF/CORS, persisted operations (src/security/). */
+  security: Omit<SecurityOptions, 'introspection'>;
 }
 
 export const MASKED_MESSAGE = 'Unexpected error. Quote the requestId when reporting it.';
@@ -79,8 +82,16 @@ function useNoIntrospection(): Plugin {
 }
 
 /** The GraphQL server, without listening: tests use it through `yoga.fetch` or a real port. */
-export function createGateway({ upstreams, logger, graphiql, introspection, plugins = [] }: GatewayOptions) {
+export function createGateway({
+  upstreams,
+  logger,
+  graphiql,
+  introspection,
+  security,
+  plugins = [],
+}: GatewayOptions) {
   const graphqlEndpoint = '/graphql';
+  const guard = securityLayer({ ...security, introspection });
   // GraphiQL's files come from the gateway, not a CDN: the page works offline and under a strict CSP.
   const selfHosted = graphiql ? selfHostedGraphiql(graphqlEndpoint) : undefined;
   return createYoga({
@@ -90,6 +101,7 @@ export function createGateway({ upstreams, logger, graphiql, introspection, plug
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     graphiql,
+    ...guard.yogaOptions,
     ...(selfHosted ? { renderGraphiQL: selfHosted.render } : {}),
     logging: {
       debug: (...args) => logger.debug({ args }, 'yoga'),
@@ -101,6 +113,7 @@ export function createGateway({ upstreams, logger, graphiql, introspection, plug
     plugins: [
       ...plugins,
       useAuditTrail(),
+      ...guard.plugins,
       ...(selfHosted ? [selfHosted.plugin] : []),
       useRequestId(),
       ...(introspection ? [] : [useNoIntrospection()]),

@@ -49,6 +49,42 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('has a documented default for every request limit, CORS and persisted operations', () => {
+    const config = loadConfig({});
+    expect(config.limits).toEqual({
+      maxRequestBodyBytes: 100_000,
+      maxTokens: 1000,
+      maxDepth: 10,
+      maxAliases: 15,
+      maxDirectives: 10,
+      maxCost: 200,
+    });
+    expect(config.corsOrigins).toBeUndefined();
+    expect(config.persistedOperations).toBe('allow');
+  });
+
+  it('reads the limits, CORS origins and persisted-operations mode', () => {
+    const config = loadConfig({
+      MAX_DEPTH: '12',
+      MAX_COST: '500',
+      CORS_ORIGINS: 'https://portal.isp.example, http://localhost:5173',
+      PERSISTED_OPERATIONS: 'require',
+    });
+    expect(config.limits).toMatchObject({ maxDepth: 12, maxCost: 500 });
+    expect(config.corsOrigins).toEqual(['https://portal.isp.example', 'http://localhost:5173']);
+    expect(config.persistedOperations).toBe('require');
+  });
+
+  it.each([
+    [{ MAX_DEPTH: '0' }, 'MAX_DEPTH'],
+    [{ MAX_REQUEST_BODY_BYTES: 'lots' }, 'MAX_REQUEST_BODY_BYTES'],
+    [{ CORS_ORIGINS: 'https://portal.isp.example/' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    [{ PERSISTED_OPERATIONS: 'on' }, 'PERSISTED_OPERATIONS'],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
   it('never echoes a value in its error, so a misplaced secret stays out of logs', () => {
     const secret = 'sk-live-5f2a9c';
     expect(() => loadConfig({ ...production, SERVICES_API_VERSION: secret, PLUME_API_URL: secret })).toThrow(

@@ -3,6 +3,7 @@ import { itemOrError } from '../loaders.js';
 import type { Customer } from '../upstream/plume.js';
 import { wifiErrors } from './errors.js';
 import { customerRefSchema, splitIds, toGlobalId } from './ids.js';
+import { MAX_IDS, perId, UPSTREAM_CALL, UPSTREAM_LIST } from './limits.js';
 import { CustomerRef, LocationRef, SubAccountServiceRef } from './refs.js';
 import { servicesConnectionField } from './service.js';
 
@@ -33,6 +34,7 @@ builder.node(CustomerRef, {
       nullable: true,
       description:
         "The customer's locations (homes), oldest first. Null (with its error at this path) when reading them fails.",
+      complexity: UPSTREAM_LIST,
       args: {
         includeArchived: t.arg.boolean({
           required: true,
@@ -63,6 +65,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description:
       'A customer by global ID or WiFi cloud customer id, as the Authorization token allows. Null (with its error at this path) when it cannot be read.',
+    complexity: UPSTREAM_CALL,
     args: {
       id: t.arg
         .id({ required: true, description: 'Customer global ID or WiFi cloud customer id.' })
@@ -79,10 +82,11 @@ builder.queryFields((t) => ({
       ids: t.arg
         .idList({
           required: true,
-          description: 'Customer global IDs or WiFi cloud customer ids (at most 100).',
+          description: `Customer global IDs or WiFi cloud customer ids (at most ${MAX_IDS}).`,
         })
-        .validate(customerRefSchema.array().max(100, 'at most 100 ids')),
+        .validate(customerRefSchema.array().max(MAX_IDS, `at most ${MAX_IDS} ids`)),
     },
+    complexity: perId,
     // graphql-js turns an Error item into null plus a located error for that item.
     resolve: (_, { ids }, ctx) => ctx.loaders.customer.loadMany(ids) as Promise<Customer[]>,
   }),
@@ -118,6 +122,7 @@ builder.mutationField('deleteCustomer', (t) =>
     description:
       'Full account service cancellation (WiFi cloud contract): deletes the customer, archives all its locations, unclaims all its hardware and starts a GDPR delete. License note: reduces the number of Plume licenses consumed by the ISP. Services on the sub-account are not touched: cancel them with cancelAllSubAccountServices.',
     errors: { types: wifiErrors },
+    complexity: UPSTREAM_CALL,
     args: { input: t.arg({ type: DeleteCustomerInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const { count } = await ctx.plume.deleteCustomer(input.customerId);

@@ -5,6 +5,7 @@ import { forgetLocation, itemOrError, type LocationKey } from '../loaders.js';
 import type { Location, ServiceLevel as ServiceLevelState } from '../upstream/plume.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, splitIds } from './ids.js';
+import { UPSTREAM_CALL, UPSTREAM_LIST } from './limits.js';
 import { CustomerRef, LocationRef, LocationServiceRef, ServiceLevel, WifiNodeRef } from './refs.js';
 import { servicesConnectionField } from './service.js';
 
@@ -65,6 +66,7 @@ builder.node(LocationRef, {
       type: CustomerRef,
       nullable: true,
       description: 'The owner. Null (with its error at this path) when reading it fails.',
+      complexity: UPSTREAM_CALL,
       resolve: (l, _, ctx) => ctx.loaders.customer.load(l.customerId),
     }),
     nodes: t.field({
@@ -72,6 +74,7 @@ builder.node(LocationRef, {
       nullable: true,
       description:
         'The claimed nodes (WiFi extenders) at this location; none once archived. Null (with its error at this path) when reading them fails.',
+      complexity: UPSTREAM_LIST,
       resolve: async (l, _, ctx) =>
         l.archived
           ? []
@@ -82,6 +85,7 @@ builder.node(LocationRef, {
       nullable: true,
       description:
         'The current service level; null for an archived location, which has none, and null (with its error at this path) when reading it fails.',
+      complexity: UPSTREAM_CALL,
       resolve: (l, _, ctx) => (l.archived ? null : ctx.loaders.serviceLevel.load(keyOf(l))),
     }),
     services: servicesConnectionField(
@@ -116,6 +120,7 @@ const changedLocation = (description: string) =>
     type: LocationRef,
     nullable: true,
     description: `${description} Null (with an error) only if re-reading it failed after the change succeeded.`,
+    complexity: UPSTREAM_CALL,
     resolve: (r: { key: LocationKey }, _: unknown, ctx: Context) => ctx.loaders.location.load(r.key),
   }) as const;
 
@@ -128,6 +133,7 @@ const ArchiveLocationSuccess = builder.objectRef<{ key: LocationKey }>('ArchiveL
       nullable: true,
       description:
         'The owner: a customer that is not auto-provisioned gets a new empty location after its last one is archived.',
+      complexity: UPSTREAM_CALL,
       resolve: (r, _, ctx) => ctx.loaders.customer.load(r.key.customerId),
     }),
   }),
@@ -163,6 +169,7 @@ builder.mutationFields((t) => ({
     description:
       "Service cancellation (WiFi cloud contract): archives the location, putting its WiFi configuration beyond use, and unclaims all its hardware. License note: reduces the number of Plume licenses consumed by the ISP. The location's services are not touched: cancel them with cancelServices.",
     errors: { types: [...wifiErrors, LocationAlreadyArchivedError] },
+    complexity: UPSTREAM_CALL,
     args: {
       input: t.arg({
         type: LocationInput('ArchiveLocationInput', 'The location to archive.'),
@@ -181,6 +188,7 @@ builder.mutationFields((t) => ({
     description:
       'Account suspension or reduced functionality (WiFi cloud contract): sets the service level of a location. License note: may not affect the number of Plume licenses consumed by the ISP.',
     errors: { types: [...wifiErrors, InvalidServiceLevelError] },
+    complexity: UPSTREAM_CALL,
     args: { input: t.arg({ type: SetServiceLevelInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = input.locationId;

@@ -12,6 +12,7 @@ import {
   skuSchema,
   upstreamIdSchema,
 } from './ids.js';
+import { UPSTREAM_CALL } from './limits.js';
 import { servicesConnection } from './pagination.js';
 import {
   CustomerRef,
@@ -64,6 +65,7 @@ export function servicesConnectionField<Parent>(
     type,
     nullable: true,
     description: `${description} Pages map onto the backend's limit/offset: first is at most ${MAX_PAGE_SIZE} (default 100); only forward paging. Null (with its error at this path) when reading them fails.`,
+    complexity: UPSTREAM_CALL,
     args: {
       ...(partnerPortal ? { locationAccountId } : {}),
       status: t.arg({
@@ -232,6 +234,7 @@ builder.mutationFields((t) => ({
     description:
       'Stops active services on a location (services contract: Services: Cancel (Location)). Without skus, every active service of the location stops.',
     errors: { types: servicesErrors },
+    complexity: UPSTREAM_CALL,
     args: { input: t.arg({ type: CancelServicesInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const location = await ctx.loaders.location.load(input.locationId);
@@ -253,6 +256,7 @@ builder.mutationFields((t) => ({
     description:
       "Decreases SKU quantities on a customer's sub-account; a quantity reaching 0 stops the service (services contract: Services: Cancel (Account)).",
     errors: { types: servicesErrors },
+    complexity: UPSTREAM_CALL,
     args: {
       input: t.arg({ type: ReduceSubAccountServicesInput, required: true, description: 'What to change.' }),
     },
@@ -270,6 +274,7 @@ builder.mutationFields((t) => ({
     description:
       "Stops every active service (all quantities) on a customer's sub-account (services contract: Services: Cancel All (Account)).",
     errors: { types: servicesErrors },
+    complexity: UPSTREAM_CALL,
     args: {
       input: t.arg({
         type: CancelAllSubAccountServicesInput,

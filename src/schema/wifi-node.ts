@@ -3,6 +3,7 @@ import { NoClaimedNodesError, NodeAlreadyUnclaimedError } from '../errors.js';
 import { forgetLocation, type LocationKey } from '../loaders.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, serialNumberSchema, splitIds } from './ids.js';
+import { UPSTREAM_CALL } from './limits.js';
 import { LocationRef, WifiNodeRef } from './refs.js';
 
 /** A WiFi extender (the contract's "node"), claimed to a location, and its RMA. */
@@ -56,6 +57,7 @@ builder.node(WifiNodeRef, {
       type: LocationRef,
       nullable: true,
       description: 'The location it is claimed to. Null (with its error at this path) when reading it fails.',
+      complexity: UPSTREAM_CALL,
       resolve: (n, _, ctx) =>
         ctx.loaders.location.load({ customerId: n.customerId, locationId: n.locationId }),
     }),
@@ -87,6 +89,7 @@ const UnclaimNodeSuccess = builder
         nullable: true,
         description:
           'The location, without the node. Null (with an error) only if re-reading it failed after the unclaim succeeded.',
+        complexity: UPSTREAM_CALL,
         resolve: (r, _, ctx) => ctx.loaders.location.load(r.key),
       }),
     }),
@@ -98,6 +101,7 @@ builder.mutationField('unclaimNode', (t) =>
     description:
       'Single extender RMA (WiFi cloud contract): unclaims one node from its location so it can be returned. License note: reduces the number of Plume licenses consumed by the ISP.',
     errors: { types: [...wifiErrors, NoClaimedNodesError, NodeAlreadyUnclaimedError] },
+    complexity: UPSTREAM_CALL,
     args: { input: t.arg({ type: UnclaimNodeInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = input.locationId;

@@ -67,7 +67,7 @@ const CancelAll = graphql(`
 const { ada, grace } = customerIds;
 const { adaHome, graceApartment } = locationIds;
 const locationServicesPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/services`;
-const subAccountServicesPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/accountservices`;
+const subAccountServicesPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/subaccountservices`;
 
 describe("the WiFi cloud answering another customer's data", () => {
   const gateway = useSharedGateway();

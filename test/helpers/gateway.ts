@@ -108,13 +108,17 @@ export function useFreshGateway(): () => TestGateway {
 }
 
 /**
- * One gateway for a describe block whose tests only read (no mutation), started once; the upstream call
- * counts are reset before each test. Returns a getter: the gateway exists only once the block runs.
+ * One gateway for a describe block whose tests only read (no mutation), started once (with `overrides`
+ * of the config, if given); the upstream call counts are reset before each test. Returns a getter: the
+ * gateway exists only once the block runs.
  */
-export function useSharedGateway(): () => TestGateway {
+export function useSharedGateway(
+  overrides: Partial<Config> = {},
+  options: { embedded?: boolean } = {},
+): () => TestGateway {
   let gateway: TestGateway | undefined;
   beforeAll(async () => {
-    gateway = await startTestGateway();
+    gateway = await startTestGateway(overrides, options);
   });
   afterAll(() => gateway?.close());
   beforeEach(() => gateway?.resetCounts());

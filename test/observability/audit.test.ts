@@ -190,7 +190,7 @@ describe('audit trail', () => {
     const uuid = '0c1d2e3f-4a5b-4c6d-8e7f-901234567890';
     gw.sandbox.services.control.inject({
       method: 'POST',
-      path: `/v2/accounts/${SERVICES_ACCOUNT_ID}/accountservices/cancelall`,
+      path: `/v2/accounts/${SERVICES_ACCOUNT_ID}/cancelallsubaccountservices`,
       status: 500,
       body: servicesError(uuid, 5000),
     });

@@ -38,7 +38,11 @@ describe('/metrics', () => {
       status: 500,
     });
     const failed = await gw.execute(CustomerLocations, { id: customers.grace });
-    expect([failed.data, failed.errors?.[0]?.extensions?.code]).toEqual([null, 'UPSTREAM_ERROR']);
+    // Partial result: only the failed field is null, with its error.
+    expect([failed.data, failed.errors?.[0]?.extensions?.code]).toEqual([
+      { customer: { name: 'Grace Hopper', locations: null } },
+      'UPSTREAM_ERROR',
+    ]);
 
     const { status, type, text } = await scrape();
 
@@ -46,7 +50,7 @@ describe('/metrics', () => {
     expect(type).toMatch(/^text\/plain/);
     const op = 'operation_name="CustomerLocations",operation_type="query"';
     expect(sample(text, `graphql_operation_duration_seconds_count{${op},outcome="success"}`)).toBe(2);
-    expect(sample(text, `graphql_operation_duration_seconds_count{${op},outcome="failed"}`)).toBe(1);
+    expect(sample(text, `graphql_operation_duration_seconds_count{${op},outcome="partial"}`)).toBe(1);
     const route = (operation: string, path: string, code: string) =>
       `upstream_request_duration_seconds_count{upstream="plume",operation="${operation}",method="GET",route="${path}",status="${code}"}`;
     expect(sample(text, route('getCustomer', '/api/Customers/{id}', '200'))).toBe(3);

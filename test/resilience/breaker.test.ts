@@ -41,7 +41,7 @@ describe('circuit breaker', () => {
     expect(adaReads()).toBe(FAILURES);
 
     const query = await readAda();
-    expect(query.data).toBeNull();
+    expect(query.data).toEqual({ customer: null });
     expect(query.errors).toEqual([
       expect.objectContaining({
         message: expect.stringMatching(

@@ -57,7 +57,7 @@ export const adaPath = `/api/Customers/${customerIds.ada}`;
 export const adaHomePath = `${adaPath}/locations/${locationIds.adaHome}`;
 export const unclaimPath = `${adaHomePath}/nodes/AA11000001`;
 export const serviceLevelPath = `${adaHomePath}/serviceLevel`;
-export const cancelAllPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/accountservices/cancelall`;
+export const cancelAllPath = `/v2/accounts/${SERVICES_ACCOUNT_ID}/cancelallsubaccountservices`;
 
 export const unclaimInput = { input: { locationId: locations.adaHome, serialNumber: 'AA11000001' } };
 export const suspendInput = { input: { locationId: locations.adaHome, level: 'NO_SERVICE' as const } };

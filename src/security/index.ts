@@ -1,0 +1,44 @@
+import type { Plugin, YogaServerOptions } from 'graphql-yoga';
+import type { RequestLimits } from '../config.js';
+import { type AllowedOrigins, corsFor, useCsrfPrevention } from './browser.js';
+import { useErrorDisclosure } from './disclosure.js';
+import { useRequestLimits } from './limits.js';
+import {
+  DOCUMENT_ID_PARAM,
+  type PersistedOperationsMode,
+  usePersistedOperationsMode,
+} from './persisted-operations.js';
+
+/** Everything that makes the gateway safe to expose (docs/security.md), as src/yoga.ts composes it. */
+export interface SecurityOptions {
+  limits: RequestLimits;
+  corsOrigins: AllowedOrigins;
+  /** Suggestions in error messages are hidden whenever introspection is off. */
+  introspection: boolean;
+  persistedOperations: PersistedOperationsMode;
+  /** The persisted documents by id (`sha256:<hex>`); none known when absent. */
+  manifest?: ReadonlyMap<string, string>;
+}
+
+export function securityLayer(options: SecurityOptions): {
+  yogaOptions: Pick<YogaServerOptions<object, object>, 'cors' | 'maxRequestBodySize' | 'extraParamNames'>;
+  plugins: Plugin[];
+} {
+  const { persistedOperations: mode, manifest } = options;
+  const persisted =
+    mode === 'off' ? undefined : usePersistedOperationsMode(mode, manifest ?? new Map<string, string>());
+  return {
+    yogaOptions: {
+      cors: corsFor(options.corsOrigins),
+      // Yoga's own limit: 413 from Content-Length before reading, or as soon as a chunked body passes it.
+      maxRequestBodySize: options.limits.maxRequestBodyBytes,
+      ...(persisted ? { extraParamNames: [DOCUMENT_ID_PARAM] } : {}),
+    },
+    plugins: [
+      useCsrfPrevention(),
+      ...(persisted ? [persisted] : []),
+      ...useRequestLimits(options.limits),
+      useErrorDisclosure({ hideSuggestions: !options.introspection }),
+    ],
+  };
+}
