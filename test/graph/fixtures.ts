@@ -88,6 +88,13 @@ graphql(`
     ... on InvalidServiceLevelError {
       level
     }
+    ... on NotAuthorizedError {
+      reason
+    }
+    ... on OutcomeUnknownError {
+      operation
+      safeToRetry
+    }
   }
 `);
 
