@@ -11,10 +11,15 @@ export abstract class DomainError extends Error {
   abstract readonly code: string;
 }
 
+/** Which half of the contract's 401 row: the token itself, or the customer outside its scope (or unknown). */
+export type NotAuthorizedReason = 'TOKEN' | 'CUSTOMER_SCOPE';
+
 /** Contract 401: token missing, expired, or the customer is outside the token's scope (or unknown). */
 export class NotAuthorizedError extends DomainError {
   readonly code = 'NOT_AUTHORIZED';
   constructor(
+    /** Undefined when the gateway could not tell (the read that would say failed too). */
+    readonly reason?: NotAuthorizedReason,
     message = 'Not authorized: the Authorization token is missing, expired, or does not cover this customer.',
   ) {
     super(message);
@@ -86,6 +91,27 @@ export class ServicesRequestRejectedError extends DomainError {
   }
 }
 
+/**
+ * A destructive call failed ambiguously (timeout, connection lost after sending, 5xx) and re-reading its
+ * target could not show that the change took effect: it may have happened, or may still happen.
+ */
+export class OutcomeUnknownError extends DomainError {
+  readonly code = 'OUTCOME_UNKNOWN';
+  constructor(
+    /** The mutation, e.g. `archiveLocation`. */
+    readonly operation: string,
+    /** True only when sending the same change again cannot do it twice (e.g. a second archive is a 409). */
+    readonly safeToRetry: boolean,
+  ) {
+    super(
+      `${operation}: no clear answer from the backend (timeout, lost connection or server error) and a re-read could not confirm the change; it may have taken effect, or may still. ` +
+        (safeToRetry
+          ? 'Retrying is safe: a repeat cannot apply it twice.'
+          : 'Do not retry blindly: a repeat could apply it twice; check the current state first.'),
+    );
+  }
+}
+
 /** The request would make more upstream calls than its budget (UPSTREAM_CALL_BUDGET) allows. */
 export class UpstreamBudgetExceededError extends DomainError {
   readonly code = 'UPSTREAM_BUDGET_EXCEEDED';
@@ -124,7 +150,13 @@ export class UpstreamError extends Error {
     readonly upstream: 'plume' | 'services',
     readonly operation: string,
     message: string,
-    readonly details: { status?: number; upstreamRequestId?: string; cause?: unknown } = {},
+    readonly details: {
+      status?: number;
+      upstreamRequestId?: string;
+      /** Why no usable answer came (see UpstreamCallEnd.failure in src/upstream/http.ts). */
+      failure?: 'timeout' | 'aborted' | 'network' | 'malformed';
+      cause?: unknown;
+    } = {},
   ) {
     super(`${upstream} ${operation}: ${message}`, { cause: details.cause });
   }

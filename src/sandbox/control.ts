@@ -42,7 +42,7 @@ export interface RecordedRequest {
   query: Record<string, string>;
 }
 
-/** Renders a backend's own error body for an injected status. */
+/** Renders a backend's own error body for an injected status; `undefined` sends no body. */
 export type ErrorBody = (status: number, message: string) => unknown;
 
 export class SandboxControl {
@@ -106,7 +106,9 @@ export class SandboxControl {
 
   private faultResponse(c: Context, status: number, body: string | undefined): Response {
     if (body !== undefined) return c.body(body, status as never, { 'content-type': 'application/json' });
-    return c.json(this.errorBody(status, 'Injected fault'), status as never);
+    const rendered = this.errorBody(status, 'Injected fault');
+    if (rendered === undefined) return c.body(null, status as never);
+    return c.json(rendered, status as never);
   }
 
   /** Mounts the HTTP face of the controls on a simulator app. */

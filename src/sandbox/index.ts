@@ -1,4 +1,5 @@
 import type { UpstreamConfig } from '../config.js';
+import type { ErrorStyle } from './error-style.js';
 import { startPlumeSimulator, type PlumeSimulator } from './plume/index.js';
 import { SERVICES_ACCOUNT_ID, SERVICES_API_KEY } from './seed.js';
 import { startServicesSimulator, type ServicesSimulator } from './services/index.js';
@@ -11,14 +12,23 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** Starts both simulators on loopback, fresh and seeded; ports 0 (the default) are ephemeral. */
+/**
+ * Starts both simulators on loopback, fresh and seeded; ports 0 (the default) are ephemeral. `errorStyle`
+ * shapes the WiFi cloud's error bodies (default: SANDBOX_ERROR_STYLE, else `coded`).
+ */
 export async function startSandbox({
   host = '127.0.0.1',
   plumePort = 0,
   servicesPort = 0,
+  errorStyle,
+}: {
+  host?: string;
+  plumePort?: number;
+  servicesPort?: number;
+  errorStyle?: ErrorStyle;
 } = {}): Promise<Sandbox> {
   const [plume, services] = await Promise.all([
-    startPlumeSimulator({ host, port: plumePort }),
+    startPlumeSimulator({ host, port: plumePort, ...(errorStyle ? { errorStyle } : {}) }),
     startServicesSimulator({ host, port: servicesPort }),
   ]);
   return {

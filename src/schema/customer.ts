@@ -1,9 +1,12 @@
 import { builder } from '../builder.js';
+import { NotFoundError, OutcomeUnknownError } from '../errors.js';
 import { itemOrError } from '../loaders.js';
+import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
 import type { Customer } from '../upstream/plume.js';
 import { wifiErrors } from './errors.js';
 import { customerRefSchema, splitIds, toGlobalId } from './ids.js';
 import { MAX_IDS, perId, UPSTREAM_CALL, UPSTREAM_LIST } from './limits.js';
+import { confirmedByField } from './read-back.js';
 import { CustomerRef, LocationRef, SubAccountServiceRef } from './refs.js';
 import { servicesConnectionField } from './service.js';
 
@@ -102,7 +105,7 @@ const DeleteCustomerInput = builder.inputType('DeleteCustomerInput', {
 });
 
 const DeleteCustomerSuccess = builder
-  .objectRef<{ customerId: string; count: number }>('DeleteCustomerSuccess')
+  .objectRef<Confirmed<{ customerId: string; count: number }>>('DeleteCustomerSuccess')
   .implement({
     description:
       'The customer was deleted, its locations archived and its nodes unclaimed; a GDPR delete has started.',
@@ -112,7 +115,11 @@ const DeleteCustomerSuccess = builder
         resolve: (r) => toGlobalId('Customer', r.customerId),
       }),
       customerId: t.exposeString('customerId', { description: 'The WiFi cloud customer id.' }),
-      count: t.exposeInt('count', { description: 'How many customers the WiFi cloud deleted (1).' }),
+      count: t.exposeInt('count', {
+        description:
+          'How many customers the WiFi cloud deleted (1; also 1 when a read-back found the customer gone).',
+      }),
+      confirmedBy: t.field(confirmedByField),
     }),
   });
 
@@ -121,14 +128,29 @@ builder.mutationField('deleteCustomer', (t) =>
     type: DeleteCustomerSuccess,
     description:
       'Full account service cancellation (WiFi cloud contract): deletes the customer, archives all its locations, unclaims all its hardware and starts a GDPR delete. License note: reduces the number of Plume licenses consumed by the ISP. Services on the sub-account are not touched: cancel them with cancelAllSubAccountServices.',
-    errors: { types: wifiErrors },
+    errors: { types: [...wifiErrors, OutcomeUnknownError] },
     complexity: UPSTREAM_CALL,
     args: { input: t.arg({ type: DeleteCustomerInput, required: true, description: 'What to change.' }) },
-    resolve: async (_, { input }, ctx) => {
-      const { count } = await ctx.plume.deleteCustomer(input.customerId);
-      ctx.loaders.customer.clear(input.customerId);
-      ctx.loaders.locations.clear(input.customerId);
-      return { customerId: input.customerId, count };
+    resolve: (_, { input }, ctx) => {
+      const { customerId } = input;
+      return confirmWrite(ctx, {
+        operation: 'deleteCustomer',
+        // A second delete of the same customer is a 404: harmless, and no second GDPR delete starts.
+        safeToRetry: true,
+        write: async () => ({ customerId, count: (await ctx.plume.deleteCustomer(customerId)).count }),
+        check: () =>
+          ctx.plume.getCustomer(customerId).then(
+            () => undefined,
+            (error: unknown) =>
+              error instanceof NotFoundError && error.resource === 'Customer'
+                ? { customerId, count: 1 }
+                : undefined,
+          ),
+        forget: () => {
+          ctx.loaders.customer.clear(customerId);
+          ctx.loaders.locations.clear(customerId);
+        },
+      });
     },
   }),
 );

@@ -7,7 +7,9 @@ import {
   NoClaimedNodesError,
   NodeAlreadyUnclaimedError,
   NotAuthorizedError,
+  type NotAuthorizedReason,
   NotFoundError,
+  OutcomeUnknownError,
   ServicesRequestRejectedError,
   UpstreamUnavailableError,
 } from '../errors.js';
@@ -37,6 +39,22 @@ errorType(
   NotAuthorizedError,
   'WiFi cloud 401: the Authorization header is missing or expired, or the customer is outside its administrative scope (or unknown to it).',
 );
+builder.objectFields(NotAuthorizedError, (t) => ({
+  reason: t.field({
+    type: builder.enumType('NotAuthorizedReason', {
+      description: 'Which half of the 401 row it was.',
+      values: {
+        TOKEN: { description: 'The token is missing, unknown or expired: log in again.' },
+        CUSTOMER_SCOPE: {
+          description: 'The token is valid, but the customer is outside its scope (or unknown to the cloud).',
+        },
+      } as const satisfies Record<NotAuthorizedReason, { description: string }>,
+    }),
+    nullable: true,
+    description: 'Which half of the 401 row it was; null when the gateway could not tell.',
+    resolve: (e) => e.reason ?? null,
+  }),
+}));
 
 const ResourceKind = builder.enumType('ResourceKind', {
   description: 'The kind of resource a NotFoundError names.',
@@ -116,6 +134,18 @@ builder.objectFields(UpstreamUnavailableError, (t) => ({
   backend: t.field({ type: Backend, description: 'The unavailable backend.', resolve: (e) => e.upstream }),
   retryAfterSeconds: t.exposeInt('retryAfterSeconds', {
     description: 'Seconds until the gateway tries the backend again.',
+  }),
+}));
+
+errorType(
+  OutcomeUnknownError,
+  'A destructive change got no clear answer (timeout, connection lost after sending, 5xx) and a re-read could not show it in effect: it may have happened, or may still. The gateway did not resend it.',
+);
+builder.objectFields(OutcomeUnknownError, (t) => ({
+  operation: t.exposeString('operation', { description: 'The mutation, e.g. archiveLocation.' }),
+  safeToRetry: t.exposeBoolean('safeToRetry', {
+    description:
+      'True when sending the same change again cannot apply it twice (a repeat answers an "already done" error); false when it could (a decrease would be subtracted again): read the current state first.',
   }),
 }));
 

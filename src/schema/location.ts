@@ -1,11 +1,13 @@
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { LocationAlreadyArchivedError, InvalidServiceLevelError } from '../errors.js';
+import { LocationAlreadyArchivedError, InvalidServiceLevelError, OutcomeUnknownError } from '../errors.js';
 import { forgetLocation, itemOrError, type LocationKey } from '../loaders.js';
+import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
 import type { Location, ServiceLevel as ServiceLevelState } from '../upstream/plume.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, splitIds } from './ids.js';
 import { UPSTREAM_CALL, UPSTREAM_LIST } from './limits.js';
+import { confirmedByField } from './read-back.js';
 import { CustomerRef, LocationRef, LocationServiceRef, ServiceLevel, WifiNodeRef } from './refs.js';
 import { servicesConnectionField } from './service.js';
 
@@ -73,12 +75,10 @@ builder.node(LocationRef, {
       type: [WifiNodeRef],
       nullable: true,
       description:
-        'The claimed nodes (WiFi extenders) at this location; none once archived. Null (with its error at this path) when reading them fails.',
+        'The claimed nodes (WiFi extenders) at this location, as the WiFi cloud reports them (archived locations too: archiving unclaims their nodes, and the cloud is asked rather than assumed).',
       complexity: UPSTREAM_LIST,
       resolve: async (l, _, ctx) =>
-        l.archived
-          ? []
-          : (await ctx.loaders.nodes.load(keyOf(l))).map((node) => ({ ...node, customerId: l.customerId })),
+        (await ctx.loaders.nodes.load(keyOf(l))).map((node) => ({ ...node, customerId: l.customerId })),
     }),
     serviceLevel: t.field({
       type: LocationServiceLevel,
@@ -124,7 +124,8 @@ const changedLocation = (description: string) =>
     resolve: (r: { key: LocationKey }, _: unknown, ctx: Context) => ctx.loaders.location.load(r.key),
   }) as const;
 
-const ArchiveLocationSuccess = builder.objectRef<{ key: LocationKey }>('ArchiveLocationSuccess').implement({
+type Archived = Confirmed<{ key: LocationKey }>;
+const ArchiveLocationSuccess = builder.objectRef<Archived>('ArchiveLocationSuccess').implement({
   description: 'The location is archived and its nodes unclaimed.',
   fields: (t) => ({
     location: t.field(changedLocation('The archived location.')),
@@ -136,6 +137,7 @@ const ArchiveLocationSuccess = builder.objectRef<{ key: LocationKey }>('ArchiveL
       complexity: UPSTREAM_CALL,
       resolve: (r, _, ctx) => ctx.loaders.customer.load(r.key.customerId),
     }),
+    confirmedBy: t.field(confirmedByField),
   }),
 });
 
@@ -150,15 +152,16 @@ const SetServiceLevelInput = builder.inputType('SetServiceLevelInput', {
 });
 
 const SetServiceLevelSuccess = builder
-  .objectRef<{ key: LocationKey; serviceLevel: ServiceLevelState }>('SetServiceLevelSuccess')
+  .objectRef<Confirmed<{ key: LocationKey; serviceLevel: ServiceLevelState }>>('SetServiceLevelSuccess')
   .implement({
     description: 'The new service level is set.',
     fields: (t) => ({
       serviceLevel: t.field({
         type: LocationServiceLevel,
-        description: 'The level as the WiFi cloud answered it.',
+        description: 'The level as the WiFi cloud answered it (or as the read-back found it).',
         resolve: (r) => r.serviceLevel,
       }),
+      confirmedBy: t.field(confirmedByField),
       location: t.field(changedLocation('The location as it is now.')),
     }),
   });
@@ -168,7 +171,7 @@ builder.mutationFields((t) => ({
     type: ArchiveLocationSuccess,
     description:
       "Service cancellation (WiFi cloud contract): archives the location, putting its WiFi configuration beyond use, and unclaims all its hardware. License note: reduces the number of Plume licenses consumed by the ISP. The location's services are not touched: cancel them with cancelServices.",
-    errors: { types: [...wifiErrors, LocationAlreadyArchivedError] },
+    errors: { types: [...wifiErrors, LocationAlreadyArchivedError, OutcomeUnknownError] },
     complexity: UPSTREAM_CALL,
     args: {
       input: t.arg({
@@ -177,24 +180,47 @@ builder.mutationFields((t) => ({
         description: 'What to change.',
       }),
     },
-    resolve: async (_, { input }, ctx) => {
-      await ctx.plume.archiveLocation(input.locationId.customerId, input.locationId.locationId);
-      forgetLocation(ctx.loaders, input.locationId);
-      return { key: input.locationId };
+    resolve: (_, { input }, ctx) => {
+      const key = input.locationId;
+      return confirmWrite(ctx, {
+        operation: 'archiveLocation',
+        // A second archive is a 409 (already archived): harmless.
+        safeToRetry: true,
+        write: async () => {
+          await ctx.plume.archiveLocation(key.customerId, key.locationId);
+          return { key };
+        },
+        check: async () =>
+          (await ctx.plume.getLocation(key.customerId, key.locationId)).archived ? { key } : undefined,
+        forget: () => forgetLocation(ctx.loaders, key),
+      });
     },
   }),
   setServiceLevel: t.field({
     type: SetServiceLevelSuccess,
     description:
       'Account suspension or reduced functionality (WiFi cloud contract): sets the service level of a location. License note: may not affect the number of Plume licenses consumed by the ISP.',
-    errors: { types: [...wifiErrors, InvalidServiceLevelError] },
+    errors: { types: [...wifiErrors, InvalidServiceLevelError, OutcomeUnknownError] },
     complexity: UPSTREAM_CALL,
     args: { input: t.arg({ type: SetServiceLevelInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const key = input.locationId;
-      const serviceLevel = await ctx.plume.setServiceLevel(key.customerId, key.locationId, input.level);
-      ctx.loaders.serviceLevel.clear(key).prime(key, serviceLevel);
-      return { key, serviceLevel };
+      const result = await confirmWrite(ctx, {
+        operation: 'setServiceLevel',
+        // Setting the same level again changes nothing.
+        safeToRetry: true,
+        write: async () => ({
+          key,
+          serviceLevel: await ctx.plume.setServiceLevel(key.customerId, key.locationId, input.level),
+        }),
+        check: async () => {
+          const serviceLevel = await ctx.plume.getServiceLevel(key.customerId, key.locationId);
+          return serviceLevel.status === input.level ? { key, serviceLevel } : undefined;
+        },
+        forget: () => ctx.loaders.serviceLevel.clear(key),
+      });
+      ctx.loaders.serviceLevel.prime(key, result.serviceLevel);
+      return result;
     },
   }),
 }));

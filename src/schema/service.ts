@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import { forgetServices } from '../loaders.js';
 import type { Context } from '../context.js';
+import { OutcomeUnknownError } from '../errors.js';
+import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
 import type { Customer, Location } from '../upstream/plume.js';
 import { MAX_PAGE_SIZE, serviceStatusFilters, type Service } from '../upstream/services.js';
 import { servicesErrors } from './errors.js';
@@ -14,6 +16,7 @@ import {
 } from './ids.js';
 import { UPSTREAM_CALL } from './limits.js';
 import { servicesConnection } from './pagination.js';
+import { confirmedByField } from './read-back.js';
 import {
   CustomerRef,
   LocationRef,
@@ -169,21 +172,25 @@ const CancelAllSubAccountServicesInput = builder.inputType('CancelAllSubAccountS
   }),
 });
 
+const READ_BACK_LIST =
+  'After a READ_BACK: every service the request matched, all now stopped (the gateway cannot tell which ones this call stopped).';
+
 const CancelServicesSuccess = builder
-  .objectRef<{ location: Location; services: OwnedService[] }>('CancelServicesSuccess')
+  .objectRef<Confirmed<{ location: Location; services: OwnedService[] }>>('CancelServicesSuccess')
   .implement({
     description: 'The services stopped on the location.',
     fields: (t) => ({
       location: t.field({ type: LocationRef, description: 'The location.', resolve: (r) => r.location }),
       stoppedServices: t.field({
         type: [LocationServiceRef],
-        description: 'Each service this call stopped.',
+        description: `Each service this call stopped. ${READ_BACK_LIST}`,
         resolve: (r) => r.services,
       }),
+      confirmedBy: t.field(confirmedByField),
     }),
   });
 
-type CustomerServices = { customer: Customer; services: OwnedService[] };
+type CustomerServices = Confirmed<{ customer: Customer; services: OwnedService[] }>;
 
 const subAccountSuccess = (name: string, description: string, listDescription: string) =>
   builder.objectRef<CustomerServices>(name).implement({
@@ -199,6 +206,7 @@ const subAccountSuccess = (name: string, description: string, listDescription: s
         description: listDescription,
         resolve: (r) => r.services,
       }),
+      confirmedBy: t.field(confirmedByField),
     }),
   });
 
@@ -210,8 +218,22 @@ const ReduceSubAccountServicesSuccess = subAccountSuccess(
 const CancelAllSubAccountServicesSuccess = subAccountSuccess(
   'CancelAllSubAccountServicesSuccess',
   'The sub-account services this call stopped.',
-  'Each service this call stopped.',
+  `Each service this call stopped. ${READ_BACK_LIST}`,
 );
+
+/**
+ * After an ambiguous cancel: re-reads the owner's services (one page of up to 1000, every status) and
+ * confirms when none of those the request matched is still active. Undefined (cannot tell) when some are,
+ * when none matched at all (the cancel would have failed), or when they do not fit one page.
+ */
+function stoppedNow(page: { count: number; services: Service[] }, matches: (s: Service) => boolean) {
+  const matched = page.services.filter(matches);
+  const settled = page.services.length === page.count && matched.length > 0;
+  return settled && matched.every((s) => s.status === 'STOPPED') ? matched : undefined;
+}
+
+const readBackFilter = (agreementId: number | undefined) =>
+  ({ status: 'ALL', agreementId, limit: MAX_PAGE_SIZE }) as const;
 
 /**
  * Runs a services change for a customer's sub-account. The customer is loaded from the WiFi cloud with
@@ -220,12 +242,29 @@ const CancelAllSubAccountServicesSuccess = subAccountSuccess(
 async function changeSubAccount(
   ctx: Context,
   customerId: string,
-  change: (subAccountId: string) => Promise<Service[]>,
+  spec: {
+    operation: string;
+    safeToRetry: boolean;
+    change: (subAccountId: string) => Promise<Service[]>;
+    check: (subAccountId: string) => Promise<Service[] | undefined>;
+  },
 ) {
   const customer = await ctx.loaders.customer.load(customerId);
-  const services = await change(ctx.mapping.subAccountId(customer));
-  forgetServices(ctx.loaders);
-  return { customer, services: owned(services, { customerId: customer.id }) };
+  const subAccountId = ctx.mapping.subAccountId(customer);
+  const withCustomer = (services: Service[]) => ({
+    customer,
+    services: owned(services, { customerId: customer.id }),
+  });
+  return confirmWrite(ctx, {
+    operation: spec.operation,
+    safeToRetry: spec.safeToRetry,
+    write: async () => withCustomer(await spec.change(subAccountId)),
+    check: async () => {
+      const stopped = await spec.check(subAccountId);
+      return stopped && withCustomer(stopped);
+    },
+    forget: () => forgetServices(ctx.loaders),
+  });
 }
 
 builder.mutationFields((t) => ({
@@ -233,47 +272,68 @@ builder.mutationFields((t) => ({
     type: CancelServicesSuccess,
     description:
       'Stops active services on a location (services contract: Services: Cancel (Location)). Without skus, every active service of the location stops.',
-    errors: { types: servicesErrors },
+    errors: { types: [...servicesErrors, OutcomeUnknownError] },
     complexity: UPSTREAM_CALL,
     args: { input: t.arg({ type: CancelServicesInput, required: true, description: 'What to change.' }) },
     resolve: async (_, { input }, ctx) => {
       const location = await ctx.loaders.location.load(input.locationId);
-      const services = await ctx.services.cancelLocationServices({
-        locationId: ctx.mapping.servicesLocationId(location),
-        locationAccountId: input.locationAccountId ?? undefined,
-        skus: input.skus ?? undefined,
-        agreementId: input.agreementId ?? undefined,
-      });
-      forgetServices(ctx.loaders);
-      return {
+      const locationId = ctx.mapping.servicesLocationId(location);
+      const locationAccountId = input.locationAccountId ?? undefined;
+      const agreementId = input.agreementId ?? undefined;
+      const skus = input.skus ?? undefined;
+      const withLocation = (services: Service[]) => ({
         location,
         services: owned(services, { customerId: location.customerId, locationId: location.id }),
-      };
+      });
+      return confirmWrite(ctx, {
+        operation: 'cancelServices',
+        // A repeat finds nothing active to stop (NoActiveServicesError): harmless.
+        safeToRetry: true,
+        write: async () =>
+          withLocation(
+            await ctx.services.cancelLocationServices({ locationId, locationAccountId, skus, agreementId }),
+          ),
+        check: async () => {
+          const page = await ctx.services.listLocationServices(locationId, {
+            ...readBackFilter(agreementId),
+            locationAccountId,
+          });
+          const stopped = stoppedNow(page, (s) => !skus || skus.includes(s.sku));
+          return stopped && withLocation(stopped);
+        },
+        forget: () => forgetServices(ctx.loaders),
+      });
     },
   }),
   reduceSubAccountServices: t.field({
     type: ReduceSubAccountServicesSuccess,
     description:
-      "Decreases SKU quantities on a customer's sub-account; a quantity reaching 0 stops the service (services contract: Services: Cancel (Account)).",
-    errors: { types: servicesErrors },
+      "Decreases SKU quantities on a customer's sub-account; a quantity reaching 0 stops the service (services contract: Services: Cancel (Account)). If the backend does not answer, the outcome is OutcomeUnknownError with safeToRetry false: a quantity read afterwards cannot show whether this decrease was applied, and a repeat would subtract again.",
+    errors: { types: [...servicesErrors, OutcomeUnknownError] },
     complexity: UPSTREAM_CALL,
     args: {
       input: t.arg({ type: ReduceSubAccountServicesInput, required: true, description: 'What to change.' }),
     },
     resolve: (_, { input }, ctx) =>
-      changeSubAccount(ctx, input.customerId, (subAccountId) =>
-        ctx.services.reduceSubAccountServices({
-          subAccountId,
-          skuRemovals: input.skuRemovals.map((r) => ({ sku: r.sku, quantity: r.quantity ?? 1 })),
-          agreementId: input.agreementId ?? undefined,
-        }),
-      ),
+      changeSubAccount(ctx, input.customerId, {
+        operation: 'reduceSubAccountServices',
+        // NOT safe: a second decrease subtracts again.
+        safeToRetry: false,
+        change: (subAccountId) =>
+          ctx.services.reduceSubAccountServices({
+            subAccountId,
+            skuRemovals: input.skuRemovals.map((r) => ({ sku: r.sku, quantity: r.quantity ?? 1 })),
+            agreementId: input.agreementId ?? undefined,
+          }),
+        // Without the quantities from before the call, no read can tell whether it was applied.
+        check: async () => undefined,
+      }),
   }),
   cancelAllSubAccountServices: t.field({
     type: CancelAllSubAccountServicesSuccess,
     description:
       "Stops every active service (all quantities) on a customer's sub-account (services contract: Services: Cancel All (Account)).",
-    errors: { types: servicesErrors },
+    errors: { types: [...servicesErrors, OutcomeUnknownError] },
     complexity: UPSTREAM_CALL,
     args: {
       input: t.arg({
@@ -282,12 +342,19 @@ builder.mutationFields((t) => ({
         description: 'What to change.',
       }),
     },
-    resolve: (_, { input }, ctx) =>
-      changeSubAccount(ctx, input.customerId, (subAccountId) =>
-        ctx.services.cancelAllSubAccountServices({
-          subAccountId,
-          agreementId: input.agreementId ?? undefined,
-        }),
-      ),
+    resolve: (_, { input }, ctx) => {
+      const agreementId = input.agreementId ?? undefined;
+      return changeSubAccount(ctx, input.customerId, {
+        operation: 'cancelAllSubAccountServices',
+        // A repeat finds nothing active to stop (NoActiveServicesError): harmless.
+        safeToRetry: true,
+        change: (subAccountId) => ctx.services.cancelAllSubAccountServices({ subAccountId, agreementId }),
+        check: async (subAccountId) =>
+          stoppedNow(
+            await ctx.services.listSubAccountServices(subAccountId, readBackFilter(agreementId)),
+            () => true,
+          ),
+      });
+    },
   }),
 }));

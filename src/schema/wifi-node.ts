@@ -1,9 +1,11 @@
 import { builder } from '../builder.js';
-import { NoClaimedNodesError, NodeAlreadyUnclaimedError } from '../errors.js';
+import { NoClaimedNodesError, NodeAlreadyUnclaimedError, OutcomeUnknownError } from '../errors.js';
 import { forgetLocation, type LocationKey } from '../loaders.js';
+import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, serialNumberSchema, splitIds } from './ids.js';
 import { UPSTREAM_CALL } from './limits.js';
+import { confirmedByField } from './read-back.js';
 import { LocationRef, WifiNodeRef } from './refs.js';
 
 /** A WiFi extender (the contract's "node"), claimed to a location, and its RMA. */
@@ -79,11 +81,12 @@ const UnclaimNodeInput = builder.inputType('UnclaimNodeInput', {
 });
 
 const UnclaimNodeSuccess = builder
-  .objectRef<{ key: LocationKey; serialNumber: string }>('UnclaimNodeSuccess')
+  .objectRef<Confirmed<{ key: LocationKey; serialNumber: string }>>('UnclaimNodeSuccess')
   .implement({
     description: 'The node is unclaimed and can be shipped back for replacement.',
     fields: (t) => ({
       serialNumber: t.exposeString('serialNumber', { description: 'The unclaimed serial number.' }),
+      confirmedBy: t.field(confirmedByField),
       location: t.field({
         type: LocationRef,
         nullable: true,
@@ -100,14 +103,30 @@ builder.mutationField('unclaimNode', (t) =>
     type: UnclaimNodeSuccess,
     description:
       'Single extender RMA (WiFi cloud contract): unclaims one node from its location so it can be returned. License note: reduces the number of Plume licenses consumed by the ISP.',
-    errors: { types: [...wifiErrors, NoClaimedNodesError, NodeAlreadyUnclaimedError] },
+    errors: {
+      types: [...wifiErrors, NoClaimedNodesError, NodeAlreadyUnclaimedError, OutcomeUnknownError],
+    },
     complexity: UPSTREAM_CALL,
     args: { input: t.arg({ type: UnclaimNodeInput, required: true, description: 'What to change.' }) },
-    resolve: async (_, { input }, ctx) => {
+    resolve: (_, { input }, ctx) => {
       const key = input.locationId;
-      await ctx.plume.unclaimNode(key.customerId, key.locationId, input.serialNumber);
-      forgetLocation(ctx.loaders, key);
-      return { key, serialNumber: input.serialNumber };
+      const { serialNumber } = input;
+      return confirmWrite(ctx, {
+        operation: 'unclaimNode',
+        // A second unclaim of the same node is a 400 (already unclaimed): harmless.
+        safeToRetry: true,
+        write: async () => {
+          await ctx.plume.unclaimNode(key.customerId, key.locationId, serialNumber);
+          return { key, serialNumber };
+        },
+        check: async () => {
+          const claimed = await ctx.plume.listNodes(key.customerId, key.locationId);
+          return claimed.some((node) => node.serialNumber === serialNumber)
+            ? undefined
+            : { key, serialNumber };
+        },
+        forget: () => forgetLocation(ctx.loaders, key),
+      });
     },
   }),
 );

@@ -266,6 +266,7 @@ export class HttpClient {
       return new UpstreamError(this.upstream, req.operation, message, {
         status: end.status,
         upstreamRequestId: end.upstreamRequestId,
+        failure: end.failure,
         cause,
       });
     };

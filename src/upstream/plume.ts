@@ -1,20 +1,13 @@
 import { z } from 'zod';
+import { NotAuthorizedError } from '../errors.js';
+import { type CallContext, HttpClient, type HttpClientOptions, type HttpRequest, path } from './http.js';
 import {
-  InvalidServiceLevelError,
-  LocationAlreadyArchivedError,
-  NoClaimedNodesError,
-  NodeAlreadyUnclaimedError,
-  NotAuthorizedError,
-  NotFoundError,
-} from '../errors.js';
-import {
-  type CallContext,
-  type ClassifyError,
-  HttpClient,
-  type HttpClientOptions,
-  type HttpRequest,
-  path,
-} from './http.js';
+  classifyPlume,
+  explain,
+  type PlumeOperation,
+  type PlumeTarget,
+  Unexplained,
+} from './plume-errors.js';
 
 /** Adapter for the WiFi cloud (docs/backends.md, "WiFi cloud"): typed methods over the shared client. */
 
@@ -58,47 +51,9 @@ export type Location = z.infer<typeof locationSchema>;
 export type WifiNode = z.infer<typeof nodeSchema>;
 export type ServiceLevel = z.infer<typeof serviceLevelSchema>;
 
-interface Ids {
-  customerId: string;
-  locationId?: string;
-  serialNumber?: string;
-  status?: ServiceLevelStatus;
-}
-
-/** The contract's error tables, per call: which 4xx means which domain error for these ids. */
-function classify(ids: Ids): ClassifyError {
-  return (status, body) => {
-    const code = z.object({ error: z.object({ code: z.string() }) }).safeParse(body).data?.error.code;
-    switch (status) {
-      case 401:
-        return new NotAuthorizedError();
-      case 400:
-        return ids.serialNumber ? new NodeAlreadyUnclaimedError(ids.serialNumber) : undefined;
-      case 409:
-        return ids.locationId ? new LocationAlreadyArchivedError(ids.locationId) : undefined;
-      case 422:
-        return ids.status ? new InvalidServiceLevelError(ids.status) : undefined;
-      case 404:
-        return notFound(ids, code);
-      default:
-        return undefined;
-    }
-  };
-}
-
-function notFound(ids: Ids, code: string | undefined): Error {
-  if (code === 'CUSTOMER_NOT_FOUND' || !ids.locationId) return new NotFoundError('Customer', ids.customerId);
-  if (code === 'NO_CLAIMED_NODES') return new NoClaimedNodesError(ids.locationId);
-  if (code === 'LOCATION_ARCHIVED')
-    return new NotFoundError('Location', ids.locationId, 'the location is archived');
-  // Without a code (a real cloud may send none), the most specific id named by the call is the one missing.
-  if ((code === 'NODE_NOT_FOUND' || !code) && ids.serialNumber)
-    return new NotFoundError('Node', ids.serialNumber);
-  return new NotFoundError('Location', ids.locationId);
-}
-
 export function createPlumeHttp(baseUrl: string, options: Omit<HttpClientOptions, 'classify'>): HttpClient {
-  return new HttpClient('plume', baseUrl, { ...options, classify: classify({ customerId: '' }) });
+  // Every PlumeApi call brings its own mapping (classifyPlume): which row a status is depends on the call.
+  return new HttpClient('plume', baseUrl, { ...options, classify: () => undefined });
 }
 
 /** One instance per GraphQL request: it carries the caller's token, forwarded as is. */
@@ -108,13 +63,21 @@ export class PlumeApi {
     private readonly call: CallContext & { authorization?: string },
   ) {}
 
-  private send<T>(ids: Ids, req: Omit<HttpRequest<T>, 'classify'>): Promise<T> {
+  private async send<T>(
+    target: PlumeTarget,
+    req: Omit<HttpRequest<T>, 'classify' | 'operation'> & { operation: PlumeOperation },
+  ): Promise<T> {
     // A missing token can only end in 401: answer it without a round trip.
-    if (!this.call.authorization) return Promise.reject(new NotAuthorizedError());
-    return this.http.request(
-      { ...req, classify: classify(ids), headers: { authorization: this.call.authorization } },
-      this.call,
-    );
+    if (!this.call.authorization) throw new NotAuthorizedError('TOKEN');
+    const classify = classifyPlume(req.operation, target);
+    try {
+      return await this.http.request(
+        { ...req, classify, headers: { authorization: this.call.authorization } },
+        this.call,
+      );
+    } catch (error) {
+      throw error instanceof Unexplained ? await explain(this, req.operation, target, error.status) : error;
+    }
   }
 
   getCustomer(customerId: string): Promise<Customer> {

@@ -102,6 +102,13 @@ graphql(`
     ... on InvalidServiceLevelError {
       level
     }
+    ... on NotAuthorizedError {
+      reason
+    }
+    ... on OutcomeUnknownError {
+      operation
+      safeToRetry
+    }
   }
 `);
 

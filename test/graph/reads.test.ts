@@ -294,13 +294,37 @@ describe('reads of the graph', () => {
       ]);
     });
 
-    it('has no service level for an archived location, without asking the WiFi cloud for one', async () => {
+    it('has no service level for an archived location without asking for one, and asks for its nodes', async () => {
       gateway().resetCounts();
       const response = await gateway().execute(ReadLocations, { id: customerIds.ada, includeArchived: true });
       const oldFlat = response.data?.customer?.locations?.find((l) => l.name === 'Old flat');
       expect(oldFlat?.serviceLevel).toBeNull();
+      expect(oldFlat?.nodes).toEqual([]);
       const paths = gateway().sandbox.plume.control.requests.map((r) => r.path);
-      expect(paths.filter((p) => p.includes(locationIds.adaOldFlat))).toEqual([]);
+      expect(paths.filter((p) => p.includes(locationIds.adaOldFlat))).toEqual([
+        `/api/Customers/${customerIds.ada}/locations/${locationIds.adaOldFlat}/nodes`,
+      ]);
+    });
+
+    it('shows a node the WiFi cloud still reports claimed at an archived location', async () => {
+      const node = {
+        id: 'AA11000005',
+        serialNumber: 'AA11000005',
+        locationId: locationIds.adaOldFlat,
+        model: 'SuperPod',
+        connectionState: 'disconnected',
+      };
+      gateway().sandbox.plume.control.inject({
+        method: 'GET',
+        path: `/api/Customers/${customerIds.ada}/locations/${locationIds.adaOldFlat}/nodes`,
+        status: 200,
+        body: JSON.stringify({ nodes: [node] }),
+        times: 1,
+      });
+      const response = await gateway().execute(ReadLocations, { id: customerIds.ada, includeArchived: true });
+      const oldFlat = present(present(response.data?.customer).locations).find((l) => l.name === 'Old flat');
+      expect(oldFlat?.archived).toBe(true);
+      expect(present(oldFlat?.nodes).map((n) => n.serialNumber)).toEqual(['AA11000005']);
     });
 
     it('lists no nodes for a live location with none claimed', async () => {

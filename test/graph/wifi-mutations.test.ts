@@ -265,6 +265,7 @@ describe('unclaimNode (contract: single extender RMA)', () => {
       code: 'NOT_AUTHORIZED',
       message:
         'Not authorized: the Authorization token is missing, expired, or does not cover this customer.',
+      reason: 'TOKEN',
     });
     expect(gw.upstreamCalls()).toEqual(NO_CALLS);
   });

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createApp, type App, type AppOptions } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import type { ErrorStyle } from '../../src/sandbox/error-style.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
 
@@ -41,9 +42,9 @@ export interface GraphQLResponse<T> {
 
 export async function startTestGateway(
   overrides: Partial<Config> = {},
-  { embedded = true, ...options }: AppOptions = {},
+  { embedded = true, errorStyle, ...options }: AppOptions & { errorStyle?: ErrorStyle } = {},
 ): Promise<TestGateway> {
-  const sandbox = await startSandbox();
+  const sandbox = await startSandbox({ errorStyle });
   // Audit records go nowhere unless a test asks for them (AUDIT_LOG=<file>): stdout stays quiet.
   const config = { ...loadConfig({}), auditLog: 'off', ...overrides };
   const logs: string[] = [];

@@ -5,11 +5,14 @@ import { demoTokens } from '../../src/sandbox/seed.js';
 /** The seed's demo tokens, by who holds them. */
 export const tokens = demoTokens;
 
-/** Starts a fresh simulator on an ephemeral port before each test of the calling file, closes it after. */
+/**
+ * Starts a fresh simulator on an ephemeral port before each test of the calling file, closes it after.
+ * Its error bodies carry codes whatever SANDBOX_ERROR_STYLE says: these tests check the codes.
+ */
 export function useFreshSimulator(): () => PlumeSimulator {
   let simulator: PlumeSimulator | undefined;
   beforeEach(async () => {
-    simulator = await startPlumeSimulator();
+    simulator = await startPlumeSimulator({ errorStyle: 'coded' });
   });
   afterEach(async () => {
     await simulator?.close();

@@ -240,7 +240,7 @@ describe('login', () => {
   it('issues tokens that expire after their ttl', async () => {
     let now = new Date('2026-01-01T00:00:00.000Z');
     const state = new PlumeState({ now: () => now });
-    const server = await listen(createPlumeApp(state, new SandboxControl(injectedErrorBody)));
+    const server = await listen(createPlumeApp(state, new SandboxControl(injectedErrorBody())));
     try {
       const credentials = { email: 'admin@sandbox.test', password: SANDBOX_PASSWORD };
       const login = await call(server.url, 'POST', '/api/admins/login', { json: credentials });

@@ -2,15 +2,24 @@ import { Hono, type Context } from 'hono';
 import { PlumeError } from './errors.js';
 import type { PlumeState } from './state.js';
 import type { SandboxControl } from '../control.js';
+import type { ErrorStyle } from '../error-style.js';
 
 const customerPath = '/api/Customers/:customerId';
 const locationPath = `${customerPath}/locations/:locationId`;
 
 /**
  * The WiFi cloud's HTTP face (docs/backends.md, "Endpoints"): routes only, each a call into the state.
- * Expected failures are thrown as PlumeError and rendered once, in onError.
+ * Expected failures are thrown as PlumeError and rendered once, in onError, in the instance's error style.
  */
-export function createPlumeApp(state: PlumeState, control: SandboxControl): Hono {
+export function createPlumeApp(
+  state: PlumeState,
+  control: SandboxControl,
+  errorStyle: ErrorStyle = 'coded',
+): Hono {
+  const respond = (c: Context, error: PlumeError) => {
+    const body = error.toBody(errorStyle);
+    return body ? c.json(body, error.status) : c.body(null, error.status);
+  };
   const app = new Hono();
   app.use('*', control.middleware());
   control.mount(app);
@@ -45,14 +54,13 @@ export function createPlumeApp(state: PlumeState, control: SandboxControl): Hono
 
   app.notFound((c) => {
     const message = `There is no method to handle ${c.req.method} ${c.req.path}`;
-    const error = new PlumeError('ROUTE_NOT_FOUND', message);
-    return c.json(error.toBody(), error.status);
+    return respond(c, new PlumeError('ROUTE_NOT_FOUND', message));
   });
   app.onError((err, c) => {
     const error = err instanceof PlumeError ? err : new PlumeError('INTERNAL_ERROR', 'Internal server error');
     // Only unexpected errors are worth a log line; they never carry the request's token.
     if (error !== err) console.error('plume simulator: unexpected error', err);
-    return c.json(error.toBody(), error.status);
+    return respond(c, error);
   });
   return app;
 }

@@ -1,4 +1,5 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorStyle } from '../error-style.js';
 
 /**
  * The WiFi cloud's error codes (docs/backends.md, "Errors") and the LoopBack error body they render to.
@@ -25,7 +26,8 @@ export const plumeErrorStatus = {
 export type PlumeErrorCode = keyof typeof plumeErrorStatus;
 
 export interface LoopBackErrorBody {
-  error: { statusCode: number; name: string; code: string; message: string };
+  /** `code` is absent in the `plain` style (LoopBack's default error shape). */
+  error: { statusCode: number; name: string; code?: string; message: string };
 }
 
 /** LoopBack names its errors after the HTTP status (http-errors style). */
@@ -57,20 +59,35 @@ export class PlumeError extends Error {
     return plumeErrorStatus[this.code];
   }
 
-  toBody(): LoopBackErrorBody {
-    return renderErrorBody(this.status, this.code, this.message);
+  /** The body in the given style; `undefined` means an empty body. */
+  toBody(style: ErrorStyle = 'coded'): LoopBackErrorBody | undefined {
+    return renderErrorBody(style, this.status, this.code, this.message);
   }
 }
 
-function renderErrorBody(statusCode: number, code: string, message: string): LoopBackErrorBody {
+/**
+ * `coded`: the simulator's own body, `{error: {statusCode, name, code, message}}`. `plain`: LoopBack's default
+ * shape, `{error: {statusCode, name: "Error", message}}`, no code. `empty`: no body at all.
+ */
+function renderErrorBody(
+  style: ErrorStyle,
+  statusCode: number,
+  code: string,
+  message: string,
+): LoopBackErrorBody | undefined {
+  if (style === 'empty') return undefined;
+  if (style === 'plain') return { error: { statusCode, name: 'Error', message } };
   return { error: { statusCode, name: statusNames[statusCode] ?? 'Error', code, message } };
 }
 
 /**
- * The body of an injected fault (SandboxControl): the code the real cloud would send for that status where
- * there is exactly one, `INJECTED_FAULT` otherwise.
+ * Renders the body of an injected fault (SandboxControl) in a style: the code the real cloud would send for
+ * that status where there is exactly one, `INJECTED_FAULT` otherwise.
  */
-export function injectedErrorBody(status: number, message: string): LoopBackErrorBody {
-  if (status === 401) return renderErrorBody(status, 'AUTHORIZATION_REQUIRED', message);
-  return renderErrorBody(status, status >= 500 ? 'INTERNAL_ERROR' : 'INJECTED_FAULT', message);
+export function injectedErrorBody(style: ErrorStyle = 'coded') {
+  return (status: number, message: string): LoopBackErrorBody | undefined => {
+    const code =
+      status === 401 ? 'AUTHORIZATION_REQUIRED' : status >= 500 ? 'INTERNAL_ERROR' : 'INJECTED_FAULT';
+    return renderErrorBody(style, status, code, message);
+  };
 }

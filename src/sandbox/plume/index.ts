@@ -2,6 +2,7 @@ import { createPlumeApp } from './app.js';
 import { injectedErrorBody } from './errors.js';
 import { PlumeState } from './state.js';
 import { SandboxControl } from '../control.js';
+import { type ErrorStyle, errorStyleFromEnv } from '../error-style.js';
 import { listen } from '../listen.js';
 
 export { createPlumeApp } from './app.js';
@@ -17,12 +18,16 @@ export interface PlumeSimulator {
   close(): Promise<void>;
 }
 
-/** Starts a fresh WiFi cloud simulator seeded from `../seed.ts`, on loopback (ephemeral port by default). */
-export async function startPlumeSimulator(
-  opts: { port?: number; host?: string } = {},
-): Promise<PlumeSimulator> {
+/**
+ * Starts a fresh WiFi cloud simulator seeded from `../seed.ts`, on loopback (ephemeral port by default).
+ * `errorStyle` shapes its error bodies (default: SANDBOX_ERROR_STYLE, else `coded`).
+ */
+export async function startPlumeSimulator({
+  errorStyle = errorStyleFromEnv(),
+  ...opts
+}: { port?: number; host?: string; errorStyle?: ErrorStyle } = {}): Promise<PlumeSimulator> {
   const state = new PlumeState();
-  const control = new SandboxControl(injectedErrorBody);
-  const { url, close } = await listen(createPlumeApp(state, control), opts);
+  const control = new SandboxControl(injectedErrorBody(errorStyle));
+  const { url, close } = await listen(createPlumeApp(state, control, errorStyle), opts);
   return { url, state, control, close };
 }
