@@ -4,6 +4,7 @@ import type { Logger } from './logger.js';
 import { createIdMapping } from './mapping.js';
 import { createAuditTrail } from './observability/audit.js';
 import { DEMO_ADMIN_TOKEN } from './sandbox/seed.js';
+import { createStore } from './store/index.js';
 import { createPlumeHttp } from './upstream/plume.js';
 import { createServicesHttp } from './upstream/services.js';
 import { createGateway, type Gateway } from './yoga.js';
@@ -50,6 +51,7 @@ export function createApp(
     mapping: createIdMapping(config.subAccountIdField),
     callBudget: config.upstreamCallBudget,
     audit,
+    store: createStore(config, logger),
   };
   const graphiqlOn = config.graphiql ?? embedded;
   const gateway = createGateway({
@@ -67,7 +69,7 @@ export function createApp(
     gateway,
     upstreams,
     close: async () => {
-      await Promise.all([upstreams.plume.close(), upstreams.services.close()]);
+      await Promise.all([upstreams.plume.close(), upstreams.services.close(), upstreams.store.close()]);
       audit.close();
     },
   };

@@ -7,6 +7,16 @@ const flag = z
   .transform((value) => value === 'true' || value === '1')
   .optional();
 const millis = z.coerce.number().int().min(1).max(600_000);
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A duration: `24h`, `30m`, `90s`, `1d`, `500ms`, or a bare number of seconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)?$/, 'must be a duration such as 24h, 30m, 90s or a number of seconds')
+  .transform((value) => {
+    const [, amount, unit] = /^(\d+)(\w*)$/.exec(value)!;
+    return Number(amount) * UNIT_MS[(unit || 's') as keyof typeof UNIT_MS];
+  })
+  .refine((ms) => ms >= 1000, 'must be at least 1s');
 
 /**
  * Environment → typed config, read once at start-up. Either both upstream URLs are set (a production
@@ -33,6 +43,10 @@ export const configSchema = z
     SHUTDOWN_TIMEOUT_MS: millis.default(10_000),
     /** Where audit records go: stdout, a file path, or off. */
     AUDIT_LOG: z.string().min(1).default('stdout'),
+    /** Idempotency keys, workflow plans and suspension memory live in Redis when set (shared by replicas). */
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    /** How long an idempotency key's outcome is kept. */
+    IDEMPOTENCY_TTL: duration.prefault('24h'),
     GRAPHIQL: flag,
     INTROSPECTION: flag,
   })
@@ -71,6 +85,9 @@ export interface Config {
   upstreamCallBudget: number;
   shutdownTimeoutMs: number;
   auditLog: string;
+  /** Redis for the store (src/store/); memory when absent. Never logged: it may hold a password. */
+  redisUrl?: string;
+  idempotencyTtlMs: number;
   graphiql?: boolean;
   introspection?: boolean;
 }
@@ -113,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamCallBudget: e.UPSTREAM_CALL_BUDGET,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     auditLog: e.AUDIT_LOG,
+    redisUrl: e.REDIS_URL,
+    idempotencyTtlMs: e.IDEMPOTENCY_TTL,
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,
   };

@@ -3,6 +3,7 @@ import { createLoaders, type Loaders } from './loaders.js';
 import type { Logger } from './logger.js';
 import type { IdMapping } from './mapping.js';
 import type { AuditTrail } from './observability/audit.js';
+import type { GatewayStore } from './store/index.js';
 import { type HttpClient, UpstreamLedger } from './upstream/http.js';
 import { PlumeApi } from './upstream/plume.js';
 import { type ServicesAccount, ServicesApi } from './upstream/services.js';
@@ -16,6 +17,8 @@ export interface Upstreams {
   /** Most upstream calls one GraphQL request may make (UPSTREAM_CALL_BUDGET). */
   callBudget: number;
   audit: AuditTrail;
+  /** Idempotency keys, workflow plans, suspension memory (memory or Redis: src/store/). */
+  store: GatewayStore;
 }
 
 /** What each GraphQL request gets, new every time. */
@@ -32,6 +35,7 @@ export interface Context {
   ledger: UpstreamLedger;
   /** Records destructive operations (src/observability/audit.ts). */
   audit: AuditTrail;
+  store: GatewayStore;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -71,6 +75,7 @@ export function createContextFactory(upstreams: Upstreams, logger: Logger) {
       logger: logger.child({ requestId }),
       ledger,
       audit: upstreams.audit,
+      store: upstreams.store,
     };
   };
 }

@@ -1,6 +1,7 @@
 import { builder } from '../builder.js';
 import { itemOrError } from '../loaders.js';
 import type { Customer } from '../upstream/plume.js';
+import { idempotencyKeyArg, idempotent } from '../workflows/idempotency.js';
 import { wifiErrors } from './errors.js';
 import { customerRefSchema, splitIds, toGlobalId } from './ids.js';
 import { CustomerRef, LocationRef, SubAccountServiceRef } from './refs.js';
@@ -111,12 +112,15 @@ builder.mutationField('deleteCustomer', (t) =>
     description:
       'Full account service cancellation (WiFi cloud contract): deletes the customer, archives all its locations, unclaims all its hardware and starts a GDPR delete. License note: reduces the number of Plume licenses consumed by the ISP. Services on the sub-account are not touched: cancel them with cancelAllSubAccountServices.',
     errors: { types: wifiErrors },
-    args: { input: t.arg({ type: DeleteCustomerInput, required: true, description: 'What to change.' }) },
-    resolve: async (_, { input }, ctx) => {
+    args: {
+      input: t.arg({ type: DeleteCustomerInput, required: true, description: 'What to change.' }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
+    },
+    resolve: idempotent(async (_, { input }, ctx) => {
       const { count } = await ctx.plume.deleteCustomer(input.customerId);
       ctx.loaders.customer.clear(input.customerId);
       ctx.loaders.locations.clear(input.customerId);
       return { customerId: input.customerId, count };
-    },
+    }),
   }),
 );

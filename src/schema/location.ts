@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { LocationAlreadyArchivedError, InvalidServiceLevelError } from '../errors.js';
 import { forgetLocation, itemOrError, type LocationKey } from '../loaders.js';
 import type { Location, ServiceLevel as ServiceLevelState } from '../upstream/plume.js';
+import { idempotencyKeyArg, idempotent } from '../workflows/idempotency.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, splitIds } from './ids.js';
 import { CustomerRef, LocationRef, LocationServiceRef, ServiceLevel, WifiNodeRef } from './refs.js';
@@ -160,24 +161,28 @@ builder.mutationFields((t) => ({
         required: true,
         description: 'What to change.',
       }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
     },
-    resolve: async (_, { input }, ctx) => {
+    resolve: idempotent(async (_, { input }, ctx) => {
       await ctx.plume.archiveLocation(input.locationId.customerId, input.locationId.locationId);
       forgetLocation(ctx.loaders, input.locationId);
       return { key: input.locationId };
-    },
+    }),
   }),
   setServiceLevel: t.field({
     type: SetServiceLevelSuccess,
     description:
       'Account suspension or reduced functionality (WiFi cloud contract): sets the service level of a location. License note: may not affect the number of Plume licenses consumed by the ISP.',
     errors: { types: [...wifiErrors, InvalidServiceLevelError] },
-    args: { input: t.arg({ type: SetServiceLevelInput, required: true, description: 'What to change.' }) },
-    resolve: async (_, { input }, ctx) => {
+    args: {
+      input: t.arg({ type: SetServiceLevelInput, required: true, description: 'What to change.' }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
+    },
+    resolve: idempotent(async (_, { input }, ctx) => {
       const key = input.locationId;
       const serviceLevel = await ctx.plume.setServiceLevel(key.customerId, key.locationId, input.level);
       ctx.loaders.serviceLevel.clear(key).prime(key, serviceLevel);
       return { key, serviceLevel };
-    },
+    }),
   }),
 }));

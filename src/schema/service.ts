@@ -8,6 +8,7 @@ import { MAX_PAGE_SIZE, serviceStatusFilters, serviceStatuses, type Service } fr
 import { servicesErrors } from './errors.js';
 import { agreementIdSchema, customerRefSchema, locationGlobalIdSchema, skuSchema } from './ids.js';
 import { servicesConnection } from './pagination.js';
+import { idempotencyKeyArg, idempotent } from '../workflows/idempotency.js';
 import { CustomerRef, LocationRef, LocationServiceRef, SubAccountServiceRef } from './refs.js';
 
 /**
@@ -251,8 +252,11 @@ builder.mutationFields((t) => ({
     description:
       'Stops active services on a location (services contract: Services: Cancel (Location)). Without skus, every active service of the location stops.',
     errors: { types: servicesErrors },
-    args: { input: t.arg({ type: CancelServicesInput, required: true, description: 'What to change.' }) },
-    resolve: async (_, { input }, ctx) => {
+    args: {
+      input: t.arg({ type: CancelServicesInput, required: true, description: 'What to change.' }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
+    },
+    resolve: idempotent(async (_, { input }, ctx) => {
       const location = await ctx.loaders.location.load(input.locationId);
       const services = await ctx.services.cancelLocationServices({
         locationId: ctx.mapping.servicesLocationId(location),
@@ -261,7 +265,7 @@ builder.mutationFields((t) => ({
       });
       forgetServices(ctx.loaders);
       return { location, services };
-    },
+    }),
   }),
   reduceSubAccountServices: t.field({
     type: ReduceSubAccountServicesSuccess,
@@ -270,8 +274,9 @@ builder.mutationFields((t) => ({
     errors: { types: servicesErrors },
     args: {
       input: t.arg({ type: ReduceSubAccountServicesInput, required: true, description: 'What to change.' }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
     },
-    resolve: (_, { input }, ctx) =>
+    resolve: idempotent((_, { input }, ctx) =>
       changeSubAccount(ctx, input.customerId, (subAccountId) =>
         ctx.services.reduceSubAccountServices({
           subAccountId,
@@ -279,6 +284,7 @@ builder.mutationFields((t) => ({
           agreementId: input.agreementId ?? undefined,
         }),
       ),
+    ),
   }),
   cancelAllSubAccountServices: t.field({
     type: CancelAllSubAccountServicesSuccess,
@@ -291,13 +297,15 @@ builder.mutationFields((t) => ({
         required: true,
         description: 'What to change.',
       }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
     },
-    resolve: (_, { input }, ctx) =>
+    resolve: idempotent((_, { input }, ctx) =>
       changeSubAccount(ctx, input.customerId, (subAccountId) =>
         ctx.services.cancelAllSubAccountServices({
           subAccountId,
           agreementId: input.agreementId ?? undefined,
         }),
       ),
+    ),
   }),
 }));

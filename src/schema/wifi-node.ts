@@ -1,6 +1,7 @@
 import { builder } from '../builder.js';
 import { NoClaimedNodesError, NodeAlreadyUnclaimedError } from '../errors.js';
 import { forgetLocation, type LocationKey } from '../loaders.js';
+import { idempotencyKeyArg, idempotent } from '../workflows/idempotency.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, serialNumberSchema, splitIds } from './ids.js';
 import { LocationRef, WifiNodeRef } from './refs.js';
@@ -96,12 +97,15 @@ builder.mutationField('unclaimNode', (t) =>
     description:
       'Single extender RMA (WiFi cloud contract): unclaims one node from its location so it can be returned. License note: reduces the number of Plume licenses consumed by the ISP.',
     errors: { types: [...wifiErrors, NoClaimedNodesError, NodeAlreadyUnclaimedError] },
-    args: { input: t.arg({ type: UnclaimNodeInput, required: true, description: 'What to change.' }) },
-    resolve: async (_, { input }, ctx) => {
+    args: {
+      input: t.arg({ type: UnclaimNodeInput, required: true, description: 'What to change.' }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
+    },
+    resolve: idempotent(async (_, { input }, ctx) => {
       const key = input.locationId;
       await ctx.plume.unclaimNode(key.customerId, key.locationId, input.serialNumber);
       forgetLocation(ctx.loaders, key);
       return { key, serialNumber: input.serialNumber };
-    },
+    }),
   }),
 );
