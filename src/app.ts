@@ -7,6 +7,7 @@ import { createAuditTrail } from './observability/audit.js';
 import { createObservability } from './observability/index.js';
 import { DEMO_ADMIN_TOKEN } from './sandbox/seed.js';
 import { DEFAULT_MANIFEST, loadManifest } from './security/persisted-operations.js';
+import { createStore } from './store/index.js';
 import { createPlumeHttp } from './upstream/plume.js';
 import { createServicesHttp } from './upstream/services.js';
 import { createGateway, type Gateway } from './yoga.js';
@@ -69,6 +70,7 @@ export function createApp(
     callBudget: config.upstreamCallBudget,
     requestTimeoutMs: config.requestTimeoutMs,
     audit,
+    store: createStore(config, logger),
   };
   const graphiqlOn = config.graphiql ?? embedded;
   const gateway = createGateway({
@@ -97,7 +99,7 @@ export function createApp(
     gateway,
     upstreams,
     close: async () => {
-      await Promise.all([upstreams.plume.close(), upstreams.services.close()]);
+      await Promise.all([upstreams.plume.close(), upstreams.services.close(), upstreams.store.close()]);
       audit.close();
       await observability.close();
     },

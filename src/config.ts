@@ -26,6 +26,16 @@ const origins = z
       }),
     ),
   );
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A duration: `24h`, `30m`, `90s`, `1d`, `500ms`, or a bare number of seconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)?$/, 'must be a duration such as 24h, 30m, 90s or a number of seconds')
+  .transform((value) => {
+    const [, amount, unit] = /^(\d+)(\w*)$/.exec(value)!;
+    return Number(amount) * UNIT_MS[(unit || 's') as keyof typeof UNIT_MS];
+  })
+  .refine((ms) => ms >= 1000, 'must be at least 1s');
 
 /**
  * Environment → typed config, read once at start-up. Either both upstream URLs are set (a production
@@ -69,6 +79,10 @@ export const configSchema = z
     /** OpenTelemetry tracing is on only when this is set (OTLP over HTTP, `/v1/traces` appended). */
     OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default('subscriber-graph'),
+    /** Idempotency keys, workflow plans and suspension memory live in Redis when set (shared by replicas). */
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    /** How long an idempotency key's outcome is kept. */
+    IDEMPOTENCY_TTL: duration.prefault('24h'),
     GRAPHIQL: flag,
     INTROSPECTION: flag,
     /** Request limits (docs/security.md): each refused before execution, with no upstream call. */
@@ -128,6 +142,9 @@ export interface Config {
   /** Undefined: tracing off. */
   otlpEndpoint?: string;
   serviceName: string;
+  /** Redis for the store (src/store/); memory when absent. Never logged: it may hold a password. */
+  redisUrl?: string;
+  idempotencyTtlMs: number;
   graphiql?: boolean;
   introspection?: boolean;
   limits: RequestLimits;
@@ -203,6 +220,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: e.OTEL_SERVICE_NAME,
+    redisUrl: e.REDIS_URL,
+    idempotencyTtlMs: e.IDEMPOTENCY_TTL,
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,
     limits: {

@@ -4,6 +4,7 @@ import type { Logger } from './logger.js';
 import type { IdMapping } from './mapping.js';
 import type { AuditTrail } from './observability/audit.js';
 import { RequestDeadline } from './upstream/deadline.js';
+import type { GatewayStore } from './store/index.js';
 import { type HttpClient, UpstreamLedger } from './upstream/http.js';
 import { PlumeApi } from './upstream/plume.js';
 import { type ServicesAccount, ServicesApi } from './upstream/services.js';
@@ -19,6 +20,8 @@ export interface Upstreams {
   /** One deadline per GraphQL request for all its upstream calls (REQUEST_TIMEOUT_MS). */
   requestTimeoutMs: number;
   audit: AuditTrail;
+  /** Idempotency keys, workflow plans, suspension memory (memory or Redis: src/store/). */
+  store: GatewayStore;
 }
 
 /** What each GraphQL request gets, new every time. */
@@ -35,6 +38,7 @@ export interface Context {
   ledger: UpstreamLedger;
   /** Records destructive operations (src/observability/audit.ts). */
   audit: AuditTrail;
+  store: GatewayStore;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -76,6 +80,7 @@ export function createContextFactory(upstreams: Upstreams, logger: Logger) {
       logger: requestLogger,
       ledger,
       audit: upstreams.audit,
+      store: upstreams.store,
     };
   };
 }

@@ -120,6 +120,32 @@ export class UpstreamBudgetExceededError extends DomainError {
   }
 }
 
+/** An idempotency key was used before, by this caller, with a different request. */
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor(readonly idempotencyKey: string) {
+    super(`Idempotency key ${idempotencyKey} was already used with a different request; use a new key.`);
+  }
+}
+
+/** A request with the same idempotency key is running now; retry after it ends to get its outcome. */
+export class InProgressError extends DomainError {
+  readonly code = 'IN_PROGRESS';
+  constructor(readonly idempotencyKey: string) {
+    super(
+      `A request with idempotency key ${idempotencyKey} is still running; retry shortly for its outcome.`,
+    );
+  }
+}
+
+/** restoreLocation: the gateway remembers no level from before a suspension of this location. */
+export class NothingToRestoreError extends DomainError {
+  readonly code = 'NOTHING_TO_RESTORE';
+  constructor(readonly locationId: string) {
+    super(`Location ${locationId} has no remembered level from a suspendLocation to restore.`);
+  }
+}
+
 /**
  * The backend failed repeatedly, so its circuit breaker is open: the gateway answers at once, without
  * calling it, until the breaker lets a probe through (src/upstream/breaker.ts).

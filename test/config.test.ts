@@ -44,6 +44,8 @@ describe('loadConfig', () => {
     [{ SERVICES_API_VERSION: '2026-11-01' }, 'SERVICES_API_VERSION: must be a version date YYYYMMDD'],
     [{ SUBACCOUNT_ID_FIELD: 'email' }, 'SUBACCOUNT_ID_FIELD'],
     [{ GRAPHIQL: 'yes' }, 'GRAPHIQL'],
+    [{ REDIS_URL: 'http://cache:6379' }, 'REDIS_URL'],
+    [{ IDEMPOTENCY_TTL: '1 day' }, 'IDEMPOTENCY_TTL: must be a duration'],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -83,6 +85,15 @@ describe('loadConfig', () => {
     [{ PERSISTED_OPERATIONS: 'on' }, 'PERSISTED_OPERATIONS'],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('keeps idempotency keys 24 h in memory by default; REDIS_URL and IDEMPOTENCY_TTL change that', () => {
+    expect(loadConfig({})).toMatchObject({ redisUrl: undefined, idempotencyTtlMs: 86_400_000 });
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379/0', IDEMPOTENCY_TTL: '30m' })).toMatchObject({
+      redisUrl: 'redis://cache:6379/0',
+      idempotencyTtlMs: 1_800_000,
+    });
+    expect(loadConfig({ IDEMPOTENCY_TTL: '3600' }).idempotencyTtlMs).toBe(3_600_000);
   });
 
   it('never echoes a value in its error, so a misplaced secret stays out of logs', () => {

@@ -12,7 +12,7 @@ describe('README tour', () => {
   });
   afterAll(() => gw.close());
 
-  it('has the five steps, each shown verbatim in the README', () => {
+  it('has the six steps, each shown verbatim in the README', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     expect(tourSteps.map((s) => s.file)).toEqual([
       '1-customer-overview.graphql',
@@ -20,6 +20,7 @@ describe('README tour', () => {
       '3-suspension.graphql',
       '4-location-cancellation.graphql',
       '5-full-cancellation.graphql',
+      '6-cancellation-workflow.graphql',
     ]);
     for (const step of tourSteps) expect(readme).toContain('```graphql\n' + step.document + '```');
   });
@@ -40,11 +41,18 @@ describe('README tour', () => {
       'ArchiveLocationSuccess',
       'CancelAllSubAccountServicesSuccess',
       'DeleteCustomerSuccess',
+      'WorkflowReport',
+      'WorkflowReport',
+      'WorkflowReport',
     ]);
   });
 
   it('leaves the simulators as the tour says', () => {
     const grace = gw.sandbox.plume.state.gdprDeletes.map((d) => d.customerId);
     expect(grace).toEqual(['650000000000000000000002']);
+    const cottage = gw.sandbox.plume.state
+      .inspectCustomer('650000000000000000000001')
+      ?.locations.find((l) => l.id === '660000000000000000000102');
+    expect(cottage?.archived).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { NotFoundError, OutcomeUnknownError } from '../errors.js';
 import { itemOrError } from '../loaders.js';
 import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
 import type { Customer } from '../upstream/plume.js';
+import { idempotencyKeyArg, idempotent } from '../workflows/idempotency.js';
 import { wifiErrors } from './errors.js';
 import { customerRefSchema, splitIds, toGlobalId } from './ids.js';
 import { MAX_IDS, perId, UPSTREAM_CALL, UPSTREAM_LIST } from './limits.js';
@@ -130,8 +131,11 @@ builder.mutationField('deleteCustomer', (t) =>
       'Full account service cancellation (WiFi cloud contract): deletes the customer, archives all its locations, unclaims all its hardware and starts a GDPR delete. License note: reduces the number of Plume licenses consumed by the ISP. Services on the sub-account are not touched: cancel them with cancelAllSubAccountServices.',
     errors: { types: [...wifiErrors, OutcomeUnknownError] },
     complexity: UPSTREAM_CALL,
-    args: { input: t.arg({ type: DeleteCustomerInput, required: true, description: 'What to change.' }) },
-    resolve: (_, { input }, ctx) => {
+    args: {
+      input: t.arg({ type: DeleteCustomerInput, required: true, description: 'What to change.' }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
+    },
+    resolve: idempotent((_, { input }, ctx) => {
       const { customerId } = input;
       return confirmWrite(ctx, {
         operation: 'deleteCustomer',
@@ -151,6 +155,6 @@ builder.mutationField('deleteCustomer', (t) =>
           ctx.loaders.locations.clear(customerId);
         },
       });
-    },
+    }),
   }),
 );

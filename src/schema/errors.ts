@@ -1,6 +1,8 @@
 import { InputValidationError } from '@pothos/plugin-validation';
 import { builder } from '../builder.js';
 import {
+  IdempotencyKeyReusedError,
+  InProgressError,
   InvalidServiceLevelError,
   LocationAlreadyArchivedError,
   NoActiveServicesError,
@@ -10,6 +12,7 @@ import {
   type NotAuthorizedReason,
   NotFoundError,
   OutcomeUnknownError,
+  NothingToRestoreError,
   ServicesRequestRejectedError,
   UpstreamUnavailableError,
 } from '../errors.js';
@@ -149,6 +152,28 @@ builder.objectFields(OutcomeUnknownError, (t) => ({
   }),
 }));
 
+errorType(
+  IdempotencyKeyReusedError,
+  'The idempotencyKey was used before, by this caller, with a different request: use a new key.',
+);
+errorType(
+  InProgressError,
+  'A request with this idempotencyKey is still running; retry shortly to get its outcome.',
+);
+for (const cls of [IdempotencyKeyReusedError, InProgressError]) {
+  builder.objectFields(cls, (t) => ({
+    idempotencyKey: t.exposeString('idempotencyKey', { description: 'The key as sent.' }),
+  }));
+}
+
+errorType(
+  NothingToRestoreError,
+  'restoreLocation: the gateway remembers no level from a suspendLocation of this location.',
+);
+builder.objectFields(NothingToRestoreError, (t) => ({
+  locationId: t.exposeString('locationId', { description: 'The WiFi cloud location id.' }),
+}));
+
 const ValidationIssue = builder
   .objectRef<{ message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> }>('ValidationIssue')
   .implement({
@@ -177,7 +202,14 @@ builder.objectType(InputValidationError, {
   }),
 });
 
-/** What every WiFi cloud mutation can fail with before its own rows (a backend's open breaker too). */
-export const wifiErrors = [InputValidationError, NotAuthorizedError, NotFoundError, UpstreamUnavailableError];
+/** What every WiFi cloud mutation can fail with before its own rows (an open breaker, idempotency keys). */
+export const wifiErrors = [
+  InputValidationError,
+  NotAuthorizedError,
+  NotFoundError,
+  UpstreamUnavailableError,
+  IdempotencyKeyReusedError,
+  InProgressError,
+];
 /** What every services mutation can fail with (the owner is checked in the WiFi cloud first). */
 export const servicesErrors = [...wifiErrors, NoActiveServicesError, ServicesRequestRejectedError];

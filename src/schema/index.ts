@@ -4,6 +4,8 @@ import './service.js';
 import './customer.js';
 import './location.js';
 import './wifi-node.js';
+import './workflows.js';
+import './archived-services.js';
 
 /** Every schema file registers its types on the builder; this builds the one schema from them. */
 export const schema = builder.toSchema({ sortSchema: true });

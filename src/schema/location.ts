@@ -4,6 +4,7 @@ import { LocationAlreadyArchivedError, InvalidServiceLevelError, OutcomeUnknownE
 import { forgetLocation, itemOrError, type LocationKey } from '../loaders.js';
 import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
 import type { Location, ServiceLevel as ServiceLevelState } from '../upstream/plume.js';
+import { idempotencyKeyArg, idempotent } from '../workflows/idempotency.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, splitIds } from './ids.js';
 import { UPSTREAM_CALL, UPSTREAM_LIST } from './limits.js';
@@ -179,8 +180,9 @@ builder.mutationFields((t) => ({
         required: true,
         description: 'What to change.',
       }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
     },
-    resolve: (_, { input }, ctx) => {
+    resolve: idempotent((_, { input }, ctx) => {
       const key = input.locationId;
       return confirmWrite(ctx, {
         operation: 'archiveLocation',
@@ -194,7 +196,7 @@ builder.mutationFields((t) => ({
           (await ctx.plume.getLocation(key.customerId, key.locationId)).archived ? { key } : undefined,
         forget: () => forgetLocation(ctx.loaders, key),
       });
-    },
+    }),
   }),
   setServiceLevel: t.field({
     type: SetServiceLevelSuccess,
@@ -202,8 +204,11 @@ builder.mutationFields((t) => ({
       'Account suspension or reduced functionality (WiFi cloud contract): sets the service level of a location. License note: may not affect the number of Plume licenses consumed by the ISP.',
     errors: { types: [...wifiErrors, InvalidServiceLevelError, OutcomeUnknownError] },
     complexity: UPSTREAM_CALL,
-    args: { input: t.arg({ type: SetServiceLevelInput, required: true, description: 'What to change.' }) },
-    resolve: async (_, { input }, ctx) => {
+    args: {
+      input: t.arg({ type: SetServiceLevelInput, required: true, description: 'What to change.' }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
+    },
+    resolve: idempotent(async (_, { input }, ctx) => {
       const key = input.locationId;
       const result = await confirmWrite(ctx, {
         operation: 'setServiceLevel',
@@ -221,6 +226,6 @@ builder.mutationFields((t) => ({
       });
       ctx.loaders.serviceLevel.prime(key, result.serviceLevel);
       return result;
-    },
+    }),
   }),
 }));

@@ -26,6 +26,7 @@ import {
   SubAccountServiceRef,
 } from './refs.js';
 import { type OwnerList } from './service-types.js';
+import { idempotencyKeyArg, idempotent } from '../workflows/idempotency.js';
 
 /**
  * Services (SKUs) from the services backend, on locations and on customers' sub-accounts, and the
@@ -41,7 +42,8 @@ export const ServiceStatusFilter = builder.enumType('ServiceStatusFilter', {
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
 /** Services as the graph hands them out: each with the owner it was read through (its global ID). */
-const owned = (services: Service[], owner: ServiceOwner): OwnedService[] =>
+/** Services of one owner, carrying it: their global IDs name it (src/schema/service-types.ts). */
+export const owned = (services: Service[], owner: ServiceOwner): OwnedService[] =>
   services.map((service) => ({ ...service, owner }));
 
 /** Partner Portal mode's filter (services reference: `locationAccountId`), on location services only. */
@@ -274,8 +276,11 @@ builder.mutationFields((t) => ({
       'Stops active services on a location (services contract: Services: Cancel (Location)). Without skus, every active service of the location stops.',
     errors: { types: [...servicesErrors, OutcomeUnknownError] },
     complexity: UPSTREAM_CALL,
-    args: { input: t.arg({ type: CancelServicesInput, required: true, description: 'What to change.' }) },
-    resolve: async (_, { input }, ctx) => {
+    args: {
+      input: t.arg({ type: CancelServicesInput, required: true, description: 'What to change.' }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
+    },
+    resolve: idempotent(async (_, { input }, ctx) => {
       const location = await ctx.loaders.location.load(input.locationId);
       const locationId = ctx.mapping.servicesLocationId(location);
       const locationAccountId = input.locationAccountId ?? undefined;
@@ -303,7 +308,7 @@ builder.mutationFields((t) => ({
         },
         forget: () => forgetServices(ctx.loaders),
       });
-    },
+    }),
   }),
   reduceSubAccountServices: t.field({
     type: ReduceSubAccountServicesSuccess,
@@ -313,8 +318,9 @@ builder.mutationFields((t) => ({
     complexity: UPSTREAM_CALL,
     args: {
       input: t.arg({ type: ReduceSubAccountServicesInput, required: true, description: 'What to change.' }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
     },
-    resolve: (_, { input }, ctx) =>
+    resolve: idempotent((_, { input }, ctx) =>
       changeSubAccount(ctx, input.customerId, {
         operation: 'reduceSubAccountServices',
         // NOT safe: a second decrease subtracts again.
@@ -328,6 +334,7 @@ builder.mutationFields((t) => ({
         // Without the quantities from before the call, no read can tell whether it was applied.
         check: async () => undefined,
       }),
+    ),
   }),
   cancelAllSubAccountServices: t.field({
     type: CancelAllSubAccountServicesSuccess,
@@ -341,8 +348,9 @@ builder.mutationFields((t) => ({
         required: true,
         description: 'What to change.',
       }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
     },
-    resolve: (_, { input }, ctx) => {
+    resolve: idempotent((_, { input }, ctx) => {
       const agreementId = input.agreementId ?? undefined;
       return changeSubAccount(ctx, input.customerId, {
         operation: 'cancelAllSubAccountServices',
@@ -355,6 +363,6 @@ builder.mutationFields((t) => ({
             () => true,
           ),
       });
-    },
+    }),
   }),
 }));

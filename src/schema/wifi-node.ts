@@ -2,6 +2,7 @@ import { builder } from '../builder.js';
 import { NoClaimedNodesError, NodeAlreadyUnclaimedError, OutcomeUnknownError } from '../errors.js';
 import { forgetLocation, type LocationKey } from '../loaders.js';
 import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
+import { idempotencyKeyArg, idempotent } from '../workflows/idempotency.js';
 import { wifiErrors } from './errors.js';
 import { locationGlobalIdSchema, serialNumberSchema, splitIds } from './ids.js';
 import { UPSTREAM_CALL } from './limits.js';
@@ -107,8 +108,11 @@ builder.mutationField('unclaimNode', (t) =>
       types: [...wifiErrors, NoClaimedNodesError, NodeAlreadyUnclaimedError, OutcomeUnknownError],
     },
     complexity: UPSTREAM_CALL,
-    args: { input: t.arg({ type: UnclaimNodeInput, required: true, description: 'What to change.' }) },
-    resolve: (_, { input }, ctx) => {
+    args: {
+      input: t.arg({ type: UnclaimNodeInput, required: true, description: 'What to change.' }),
+      idempotencyKey: t.arg.string(idempotencyKeyArg),
+    },
+    resolve: idempotent((_, { input }, ctx) => {
       const key = input.locationId;
       const { serialNumber } = input;
       return confirmWrite(ctx, {
@@ -127,6 +131,6 @@ builder.mutationField('unclaimNode', (t) =>
         },
         forget: () => forgetLocation(ctx.loaders, key),
       });
-    },
+    }),
   }),
 );

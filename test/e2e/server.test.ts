@@ -2,43 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
+import { nodeArgs, startServer as startServerProcess } from '../helpers/server-process.js';
 
-/**
- * The gateway as `npm start` runs it: a separate process on the embedded default, real HTTP only.
- * PORT=0 lets the OS pick a free port; the start-up log line says which.
- */
-
-const serverEntry = new URL('../../src/server.ts', import.meta.url).pathname;
-// Node itself with tsx's loader, not the tsx wrapper: one process, so signals reach the server directly
-// and a killed test leaves no orphan holding ports.
-const nodeArgs = ['--import', 'tsx', serverEntry];
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
+/** The gateway as `npm start` runs it: a separate process on the embedded default, real HTTP only. */
 
 const running: ChildProcess[] = [];
-
-function startServer(env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(process.execPath, nodeArgs, {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.push(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const match = /(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(output);
-      if (match) resolve({ child, url: match[1]!, output: () => output });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
+const startServer = (env: Record<string, string> = {}) => startServerProcess(env, running);
 
 afterEach(() => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
