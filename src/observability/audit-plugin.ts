@@ -9,6 +9,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
+import { AUDITS_ITSELF } from './audit.js';
 import { DomainError, UpstreamError } from '../errors.js';
 import { customerRefSchema, locationGlobalIdSchema } from '../schema/ids.js';
 
@@ -59,7 +60,7 @@ function auditedField(
   field: GraphQLFieldConfig<unknown, Context>,
 ): GraphQLFieldConfig<unknown, Context> {
   const resolve = field.resolve;
-  if (!resolve || auditedResolvers.has(resolve)) return field;
+  if (!resolve || auditedResolvers.has(resolve) || field.extensions?.[AUDITS_ITSELF]) return field;
   const audited: GraphQLFieldResolver<unknown, Context> = async (root, args, ctx, info) => {
     // Mutation root fields run one after another, so the calls made from here on are this field's.
     const firstCall = ctx.ledger.calls.length;

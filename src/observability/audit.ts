@@ -21,6 +21,12 @@ export interface AuditRecord {
   detail?: Record<string, unknown>;
 }
 
+/**
+ * A Mutation field whose `extensions` set this key writes its own, finer records (workflows: one per run
+ * and per step), so the generic per-mutation record (audit-plugin.ts) would only repeat them.
+ */
+export const AUDITS_ITSELF = 'auditsItself';
+
 export interface AuditTrail {
   /** Writes one record for the caller identified by `authorization` (hashed here, never written). */
   write(authorization: string | undefined, record: AuditRecord): void;

@@ -1,3 +1,4 @@
+import { AUDITS_ITSELF } from '../observability/audit.js';
 import type { InputObjectRef } from '@pothos/core';
 import { builder } from '../builder.js';
 import { z } from 'zod';
@@ -90,6 +91,7 @@ function workflowField<I extends WorkflowInput>(
       type: WorkflowReportRef,
       description,
       errors: { types: [...servicesErrors, ...extraErrors] },
+      extensions: { [AUDITS_ITSELF]: true },
       args: { input: t.arg({ type: input, required: true, description: 'What to do.' }) },
       resolve: (_, args, ctx) => runWorkflow(ctx, workflow, (args as { input: I }).input),
     }),

@@ -165,7 +165,7 @@ describe.each(errorStyles)('services error rows with %s error replies', (style) 
     );
   });
 
-  it.each([401, 403, 500, 503])(
+  it.each([401, 403])(
     'a %i on a cancel stays a masked upstream fault, without a read of the facts',
     async (status) => {
       gw.sandbox.services.control.inject({
@@ -181,6 +181,28 @@ describe.each(errorStyles)('services error rows with %s error replies', (style) 
         [MASKED, 'UPSTREAM_ERROR'],
       ]);
       expect(gw.sandbox.services.control.count(`${base}/subaccountservices`)).toBe(0);
+      expect(activeOn('ACC-1001')).toBe(3);
+    },
+  );
+
+  it.each([500, 503])(
+    'a %i on a cancel is ambiguous: never resent, re-read, and reported as an unknown outcome',
+    async (status) => {
+      gw.sandbox.services.control.inject({
+        method: 'POST',
+        path: `${base}/cancelallsubaccountservices`,
+        status,
+      });
+
+      const response = await gw.execute(CancelAll, { input: { customerId: customers.ada } });
+
+      expect(response.data?.cancelAllSubAccountServices).toMatchObject({
+        __typename: 'OutcomeUnknownError',
+        operation: 'cancelAllSubAccountServices',
+        safeToRetry: true,
+      });
+      expect(gw.sandbox.services.control.count(`${base}/cancelallsubaccountservices`)).toBe(1);
+      expect(gw.sandbox.services.control.count(`${base}/subaccountservices`)).toBe(1);
       expect(activeOn('ACC-1001')).toBe(3);
     },
   );
