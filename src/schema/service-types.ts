@@ -66,9 +66,12 @@ builder.node(LocationServiceRef, {
   description: 'A service provisioned on a location.',
   interfaces: [ServiceInterface],
   isTypeOf: (s) => (s as OwnedService).kind === 'location',
-  id: { resolve: (s) => `${s.owner.customerId}:${s.owner.locationId}:${s.id}` },
-  loadOne: (id, ctx) => {
-    const [customerId, locationId, serviceId] = splitIds('LocationService', id);
+  id: {
+    resolve: (s) => `${s.owner.customerId}:${s.owner.locationId}:${s.id}`,
+    // Parsed (and refused when malformed) for every id of nodes(ids:) before any is loaded.
+    parse: (id) => splitIds('LocationService', id),
+  },
+  loadOne: ([customerId, locationId, serviceId], ctx) => {
     return itemOrError(
       (async () => {
         const location = await ctx.loaders.location.load({ customerId, locationId });
@@ -89,9 +92,8 @@ builder.node(SubAccountServiceRef, {
   description: "A service provisioned on a customer's sub-account, with a quantity.",
   interfaces: [ServiceInterface],
   isTypeOf: (s) => (s as OwnedService).kind === 'subAccount',
-  id: { resolve: (s) => `${s.owner.customerId}:${s.id}` },
-  loadOne: (id, ctx) => {
-    const [customerId, serviceId] = splitIds('SubAccountService', id);
+  id: { resolve: (s) => `${s.owner.customerId}:${s.id}`, parse: (id) => splitIds('SubAccountService', id) },
+  loadOne: ([customerId, serviceId], ctx) => {
     return itemOrError(
       (async () => {
         const customer = await ctx.loaders.customer.load(customerId);

@@ -167,7 +167,9 @@ describe('services as Relay nodes', () => {
     encodeGlobalID('LocationService', `${customerIds.ada}:8000`),
     encodeGlobalID('SubAccountService', `${customerIds.ada}:9000:x`),
   ])('refuse a malformed service global ID %s as input, before any upstream call', async (id) => {
-    const { data, errors } = await gateway().execute(ServiceNodes, { ids: [id] });
+    const { data, errors } = await gateway().execute(ServiceNodes, {
+      ids: [subAccountServiceGid(customerIds.ada, 9000), id],
+    });
 
     expect(data).toBeNull();
     expect(errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['nodes'], 'BAD_USER_INPUT']]);
