@@ -9,6 +9,7 @@ import { customerRefSchema, splitIds, toGlobalId } from './ids.js';
 import { MAX_IDS, perId, UPSTREAM_CALL, UPSTREAM_LIST } from './limits.js';
 import { confirmedByField } from './read-back.js';
 import { CustomerRef, LocationRef, SubAccountServiceRef } from './refs.js';
+import { selects } from './selection.js';
 import { servicesConnectionField } from './service.js';
 
 /** A subscriber in the WiFi cloud, with its sub-account in the services backend. */
@@ -75,7 +76,12 @@ builder.queryFields((t) => ({
         .id({ required: true, description: 'Customer global ID or WiFi cloud customer id.' })
         .validate(customerRefSchema),
     },
-    resolve: (_, { id }, ctx) => ctx.loaders.customer.load(id),
+    resolve: (_, { id }, ctx, info) => {
+      // The locations list needs only the customer id: read it beside the customer, not one wave later.
+      // Through the same loader, so Customer.locations makes no second call; a failure surfaces there.
+      if (selects(info, 'locations')) ctx.loaders.locations.load(id).catch(() => undefined);
+      return ctx.loaders.customer.load(id);
+    },
   }),
   customers: t.field({
     type: [CustomerRef],
