@@ -72,6 +72,7 @@ export function createApp(
     audit,
     store: createStore(config, logger),
   };
+  observability.watchBreakers([upstreams.plume, upstreams.services]);
   const graphiqlOn = config.graphiql ?? embedded;
   const gateway = createGateway({
     upstreams,

@@ -1,7 +1,7 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
-import type { UpstreamObserver } from '../upstream/http.js';
+import type { HttpClient, UpstreamObserver } from '../upstream/http.js';
 import { createMetrics } from './metrics.js';
 import { createTracing } from './tracing.js';
 
@@ -9,6 +9,8 @@ import { createTracing } from './tracing.js';
 export interface Observability {
   upstreamObservers: UpstreamObserver[];
   plugins: Plugin[];
+  /** Shows the upstream clients' circuit breakers in /metrics. */
+  watchBreakers(clients: ReadonlyArray<Pick<HttpClient, 'upstream' | 'breakerState'>>): void;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export function createObservability(
     ],
     // Tracing first: its span then covers the work the other plugins do.
     plugins: [...(tracing ? [tracing.plugin] : []), ...(metrics?.plugins ?? [])],
+    watchBreakers: (clients) => metrics?.watchBreakers(clients),
     close: async () => {
       await tracing?.close();
     },

@@ -3,7 +3,7 @@ import { createHistogram, usePrometheus } from '@graphql-yoga/plugin-prometheus'
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { UpstreamObserver } from '../upstream/http.js';
+import type { HttpClient, UpstreamObserver } from '../upstream/http.js';
 
 /**
  * Prometheus metrics, one registry per gateway (tests run many gateways in one process): GraphQL operations
@@ -28,7 +28,11 @@ export interface Metrics {
   registry: Registry;
   upstreamObserver: UpstreamObserver;
   plugins: Plugin[];
+  /** Exposes each backend's circuit breaker as `upstream_circuit_state` (0 closed, 1 half-open, 2 open). */
+  watchBreakers(clients: ReadonlyArray<Pick<HttpClient, 'upstream' | 'breakerState'>>): void;
 }
+
+const CIRCUIT_STATES = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 export function createMetrics({ token }: { token?: string } = {}): Metrics {
   const registry = new Registry();
@@ -37,6 +41,18 @@ export function createMetrics({ token }: { token?: string } = {}): Metrics {
     registry,
     upstreamObserver: upstreamMetrics(registry),
     plugins: [...(token ? [useBearerToken(METRICS_PATH, token)] : []), ...graphqlMetrics(registry)],
+    watchBreakers(clients) {
+      new Gauge({
+        name: 'upstream_circuit_state',
+        help: "Each backend's circuit breaker: 0 closed, 1 half-open (probing), 2 open (failing fast).",
+        labelNames: ['upstream'],
+        registers: [registry],
+        collect() {
+          for (const client of clients)
+            this.set({ upstream: client.upstream }, CIRCUIT_STATES[client.breakerState()]);
+        },
+      });
+    },
   };
 }
 

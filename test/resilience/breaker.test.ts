@@ -66,6 +66,9 @@ describe('circuit breaker', () => {
     // Only the failing backend's breaker opened.
     expect(gw.app.upstreams.services.breakerState()).toBe('closed');
     expect(await ready()).toBe(503);
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toContain('upstream_circuit_state{upstream="plume"} 2');
+    expect(metrics).toContain('upstream_circuit_state{upstream="services"} 0');
   });
 
   it('lets one probe through once open long enough, and closes when the backend recovered', async () => {
