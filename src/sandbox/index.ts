@@ -1,5 +1,6 @@
 import type { UpstreamConfig } from '../config.js';
 import { startPlumeSimulator, type PlumeSimulator } from './plume/index.js';
+import { sandboxSeed } from './scale-seed.js';
 import { SERVICES_ACCOUNT_ID, SERVICES_API_KEY } from './seed.js';
 import { startServicesSimulator, type ServicesSimulator } from './services/index.js';
 
@@ -11,15 +12,20 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** Starts both simulators on loopback, fresh and seeded; ports 0 (the default) are ephemeral. */
+/**
+ * Starts both simulators on loopback, fresh and seeded; ports 0 (the default) are ephemeral. `scale` > 0 adds
+ * one customer with that many locations (src/sandbox/scale-seed.ts), for the benchmark's scale series.
+ */
 export async function startSandbox({
   host = '127.0.0.1',
   plumePort = 0,
   servicesPort = 0,
+  scale = 0,
 } = {}): Promise<Sandbox> {
+  const seed = sandboxSeed(scale);
   const [plume, services] = await Promise.all([
-    startPlumeSimulator({ host, port: plumePort }),
-    startServicesSimulator({ host, port: servicesPort }),
+    startPlumeSimulator({ host, port: plumePort, seed }),
+    startServicesSimulator({ host, port: servicesPort, seed }),
   ]);
   return {
     plume,

@@ -3,6 +3,7 @@ import { injectedErrorBody } from './errors.js';
 import { PlumeState } from './state.js';
 import { SandboxControl } from '../control.js';
 import { listen } from '../listen.js';
+import type { SandboxSeed } from '../scale-seed.js';
 
 export { createPlumeApp } from './app.js';
 export { PlumeState, type CustomerInspection, type PlumeStateOptions } from './state.js';
@@ -19,9 +20,9 @@ export interface PlumeSimulator {
 
 /** Starts a fresh WiFi cloud simulator seeded from `../seed.ts`, on loopback (ephemeral port by default). */
 export async function startPlumeSimulator(
-  opts: { port?: number; host?: string } = {},
+  opts: { port?: number; host?: string; seed?: SandboxSeed } = {},
 ): Promise<PlumeSimulator> {
-  const state = new PlumeState();
+  const state = new PlumeState({ seed: opts.seed });
   const control = new SandboxControl(injectedErrorBody);
   const { url, close } = await listen(createPlumeApp(state, control), opts);
   return { url, state, control, close };
