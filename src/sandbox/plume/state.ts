@@ -16,11 +16,14 @@ import {
   type ServiceLevel,
 } from './models.js';
 import { TokenStore } from './tokens.js';
-import { SANDBOX_PASSWORD, seedCustomers, seedLocations, seedNodes, seedTokens } from '../seed.js';
+import { SANDBOX_PASSWORD } from '../seed.js';
+import { sandboxSeed, type SandboxSeed } from '../scale-seed.js';
 
 export interface PlumeStateOptions {
   /** The clock behind every timestamp and token expiry; tests pass a fixed or steppable one. */
   now?: () => Date;
+  /** The data to start from; the demo seed when absent. */
+  seed?: SandboxSeed;
 }
 
 export interface CustomerInspection {
@@ -43,21 +46,21 @@ export class PlumeState {
   private createdLocationCount = 0;
   private readonly now: () => Date;
 
-  constructor({ now = () => new Date() }: PlumeStateOptions = {}) {
+  constructor({ now = () => new Date(), seed = sandboxSeed() }: PlumeStateOptions = {}) {
     this.now = now;
     // Cloned so that every instance mutates its own copy, never the shared seed.
-    for (const customer of structuredClone(seedCustomers)) {
+    for (const customer of structuredClone(seed.customers)) {
       this.customers.set(customer.id, { ...customer, deletedAt: null });
     }
-    for (const { archivedAt, serviceLevel, ...location } of structuredClone(seedLocations)) {
+    for (const { archivedAt, serviceLevel, ...location } of structuredClone(seed.locations)) {
       this.locations.set(location.id, {
         ...location,
         archivedAt: archivedAt ?? null,
         serviceLevel: { status: serviceLevel, createdAt: location.createdAt, updatedAt: location.createdAt },
       });
     }
-    this.nodes = structuredClone(seedNodes);
-    this.tokens = new TokenStore(seedTokens, now);
+    this.nodes = structuredClone(seed.nodes);
+    this.tokens = new TokenStore(seed.tokens, now);
   }
 
   /** The GDPR delete requests that customer deletes triggered, oldest first. */

@@ -1,27 +1,16 @@
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
+import { type ErrorStyle, errorStyles, errorStyleFromEnv } from '../error-style.js';
 
 /**
- * How the services simulator renders its error replies (SANDBOX_ERROR_STYLE), so the gateway is tested
- * against backends that do not send the codes of docs/backends.md: the real backend's codes are not
- * published (docs/sandbox-services.md, "Error styles").
+ * How the services simulator renders its error replies (SANDBOX_ERROR_STYLE, parsed in ../error-style.ts),
+ * so the gateway is tested against backends that do not send the codes of docs/backends.md: the real
+ * backend's codes are not published (docs/sandbox-services.md, "Error styles").
  * - `coded` (default): the envelope with `meta.errors[] {code, type, message}`.
  * - `plain`: the same envelope and uuid, but no `code` in any error (`{type, message}`).
  * - `empty`: the status alone, with an empty body.
  */
-export const errorStyles = ['coded', 'plain', 'empty'] as const;
-export type ErrorStyle = (typeof errorStyles)[number];
-
-const styleSchema = z.enum(errorStyles).default('coded');
-
-/** The style named by SANDBOX_ERROR_STYLE; an unknown value stops the simulator with a message. */
-export function errorStyleFromEnv(env: NodeJS.ProcessEnv = process.env): ErrorStyle {
-  const parsed = styleSchema.safeParse(env.SANDBOX_ERROR_STYLE || undefined);
-  if (!parsed.success) {
-    throw new Error(`SANDBOX_ERROR_STYLE must be one of ${errorStyles.join(', ')}`);
-  }
-  return parsed.data;
-}
+export { type ErrorStyle, errorStyles, errorStyleFromEnv };
 
 const codedEnvelope = z.object({
   meta: z.object({

@@ -1,9 +1,11 @@
 import { SandboxControl } from '../control.js';
 import { listen } from '../listen.js';
+import type { SandboxSeed } from '../scale-seed.js';
 import { SERVICES_ACCOUNT_ID, SERVICES_API_KEY } from '../seed.js';
 import { createServicesApp } from './app.js';
 import { injectedErrorBody } from './envelope.js';
 import { type ErrorStyle, errorStyleFromEnv } from './error-style.js';
+import { seedLocationServices, seedSubAccountServices } from './seed.js';
 import { ServicesState } from './state.js';
 
 export { createServicesApp, type ServicesAppOptions } from './app.js';
@@ -26,9 +28,15 @@ export interface ServicesSimulator {
  * The error style is SANDBOX_ERROR_STYLE's (default `coded`) unless given.
  */
 export async function startServicesSimulator(
-  opts: { port?: number; host?: string; errorStyle?: ErrorStyle } = {},
+  opts: { port?: number; host?: string; errorStyle?: ErrorStyle; seed?: SandboxSeed } = {},
 ): Promise<ServicesSimulator> {
-  const state = new ServicesState();
+  const { seed } = opts;
+  const state = new ServicesState(
+    seed && {
+      locationServices: seedLocationServices(seed.locations),
+      subAccountServices: seedSubAccountServices(seed.customers),
+    },
+  );
   const control = new SandboxControl(injectedErrorBody);
   let style = opts.errorStyle ?? errorStyleFromEnv();
   const app = createServicesApp(state, control, {

@@ -4,6 +4,7 @@ import {
   SERVICES_ACCOUNT_ID,
   seedCustomers,
   seedLocations,
+  type SeedCustomer,
   type SeedLocation,
 } from '../seed.js';
 import type { LocationService, ServiceStatus, SubAccountService } from './model.js';
@@ -151,9 +152,9 @@ function plannedForLocation(location: SeedLocation): PlannedService[] {
 }
 
 /** Fresh records on every call, so each simulator instance owns its state. */
-export function seedLocationServices(): LocationService[] {
+export function seedLocationServices(locations: readonly SeedLocation[] = seedLocations): LocationService[] {
   let id = FIRST_LOCATION_SERVICE_ID;
-  return seedLocations.flatMap((location) =>
+  return locations.flatMap((location) =>
     plannedForLocation(location).map((planned) => ({
       id: id++,
       sku: planned.product.sku,
@@ -165,9 +166,11 @@ export function seedLocationServices(): LocationService[] {
   );
 }
 
-export function seedSubAccountServices(): SubAccountService[] {
+export function seedSubAccountServices(
+  customers: readonly SeedCustomer[] = seedCustomers,
+): SubAccountService[] {
   let id = FIRST_SUB_ACCOUNT_SERVICE_ID;
-  return seedCustomers.flatMap((customer) =>
+  return customers.flatMap((customer) =>
     (subAccountPlans[customer.id] ?? defaultSubAccountPlan).map((planned) => ({
       id: id++,
       subAccountId: customer.accountId,
