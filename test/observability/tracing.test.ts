@@ -62,7 +62,8 @@ describe('tracing on (span processors given)', () => {
     });
     expect(operation?.spanContext().traceId).toBe(CLIENT_TRACE);
     expect(operation?.parentSpanContext?.spanId).toBe(CLIENT_SPAN);
-    expect(upstream.map((s) => [s.name, s.attributes['http.response.status_code']])).toEqual([
+    // The customer and its locations are read in the same wave: their spans may end in either order.
+    expect(upstream.map((s) => [s.name, s.attributes['http.response.status_code']]).sort()).toEqual([
       ['GET /api/Customers/{id}', 200],
       ['GET /api/Customers/{id}/locations', 200],
     ]);
@@ -70,7 +71,9 @@ describe('tracing on (span processors given)', () => {
       expect(span.spanContext().traceId).toBe(CLIENT_TRACE);
       expect(span.parentSpanContext?.spanId).toBe(operation?.spanContext().spanId);
     }
-    expect(received).toEqual(upstream.map((s) => `00-${CLIENT_TRACE}-${s.spanContext().spanId}-01`));
+    expect(received.sort()).toEqual(
+      upstream.map((s) => `00-${CLIENT_TRACE}-${s.spanContext().spanId}-01`).sort(),
+    );
   });
 
   it('starts a new trace when the client sends none', async () => {
@@ -79,8 +82,8 @@ describe('tracing on (span processors given)', () => {
     const { operation, upstream } = spans();
     expect(operation?.parentSpanContext).toBeUndefined();
     expect(operation?.spanContext().traceId).not.toBe(CLIENT_TRACE);
-    expect(received).toEqual(
-      upstream.map((s) => `00-${operation?.spanContext().traceId}-${s.spanContext().spanId}-01`),
+    expect(received.sort()).toEqual(
+      upstream.map((s) => `00-${operation?.spanContext().traceId}-${s.spanContext().spanId}-01`).sort(),
     );
   });
 
@@ -93,7 +96,7 @@ describe('tracing on (span processors given)', () => {
     await gw.execute(CustomerLocations, { id: customers.ada });
 
     const { operation, upstream } = spans();
-    expect(upstream[1]).toMatchObject({
+    expect(upstream.find((s) => s.name.endsWith('/locations'))).toMatchObject({
       status: { code: SpanStatusCode.ERROR },
       attributes: { 'error.type': '500', 'url.template': '/api/Customers/{id}/locations' },
     });
