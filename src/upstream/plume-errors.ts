@@ -46,8 +46,8 @@ export class Unexplained extends Error {
   }
 }
 
-const codeOf = (body: unknown) =>
-  z.object({ error: z.object({ code: z.string() }) }).safeParse(body).data?.error.code;
+const codedBody = z.object({ error: z.object({ code: z.string() }) });
+const codeOf = (body: unknown) => codedBody.safeParse(body).data?.error.code;
 
 /** 404 codes the cloud may send, and the outcome each names for this call's ids. */
 function notFoundByCode(code: string | undefined, t: PlumeTarget): DomainError | undefined {

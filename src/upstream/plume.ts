@@ -46,6 +46,12 @@ const serviceLevelSchema = z.object({
   updatedAt: z.string(),
 });
 
+// Built once (zod compiles a schema on first use), not per call.
+const customersSchema = z.array(customerSchema);
+const locationsSchema = z.array(locationSchema);
+const nodesSchema = z.object({ nodes: z.array(nodeSchema) });
+const deletedSchema = z.object({ count: z.number() });
+
 export type Customer = z.infer<typeof customerSchema>;
 export type Location = z.infer<typeof locationSchema>;
 export type WifiNode = z.infer<typeof nodeSchema>;
@@ -101,7 +107,7 @@ export class PlumeApi {
         method: 'GET',
         path: '/api/Customers',
         query: { filter: JSON.stringify({ where: { id: { inq: customerIds } } }) },
-        schema: z.array(customerSchema),
+        schema: customersSchema,
       },
     );
   }
@@ -113,7 +119,7 @@ export class PlumeApi {
         operation: 'listLocations',
         method: 'GET',
         path: path`/api/Customers/${customerId}/locations`,
-        schema: z.array(locationSchema),
+        schema: locationsSchema,
       },
     );
   }
@@ -137,7 +143,7 @@ export class PlumeApi {
         operation: 'listNodes',
         method: 'GET',
         path: path`/api/Customers/${customerId}/locations/${locationId}/nodes`,
-        schema: z.object({ nodes: z.array(nodeSchema) }),
+        schema: nodesSchema,
       },
     );
     return nodes;
@@ -201,7 +207,7 @@ export class PlumeApi {
         operation: 'deleteCustomer',
         method: 'DELETE',
         path: path`/api/Customers/${customerId}`,
-        schema: z.object({ count: z.number() }),
+        schema: deletedSchema,
       },
     );
   }

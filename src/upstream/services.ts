@@ -52,6 +52,17 @@ export interface ServicesAccount {
   version: string;
 }
 
+// Built once: zod compiles a schema on first use, and these run on every call.
+type Enveloped<T> = z.ZodType<{ meta: { uuid: string }; response: T }>;
+const pageSchema = envelope(
+  z.object({
+    count: z.number().int(),
+    services: z.array(z.union([locationServiceSchema, subAccountServiceSchema])),
+  }),
+);
+const locationCancelSchema = envelope(z.array(locationServiceSchema));
+const subAccountCancelSchema = envelope(z.array(subAccountServiceSchema));
+
 /** One instance per GraphQL request. The API key is the gateway's own secret, sent in a header only. */
 export class ServicesApi {
   constructor(
@@ -62,7 +73,7 @@ export class ServicesApi {
   ) {}
 
   private async send<T>(
-    req: Omit<HttpRequest<unknown>, 'schema' | 'path'> & { path: string; response: z.ZodType<T> },
+    req: Omit<HttpRequest<unknown>, 'schema' | 'path'> & { path: string; response: Enveloped<T> },
   ): Promise<T> {
     const { response } = await this.http.request(
       {
@@ -70,7 +81,7 @@ export class ServicesApi {
         path: appendPath(path`/v2/accounts/${this.account.accountId}`, req.path),
         query: { ...req.query, v: this.account.version },
         headers: { 'api-key': this.account.apiKey },
-        schema: envelope(req.response),
+        schema: req.response,
         classify: (status, body) => refusalOf(req.operation, status, body, this.account.apiKey),
       },
       this.call,
@@ -88,10 +99,7 @@ export class ServicesApi {
       method: 'GET',
       path: listPath,
       query,
-      response: z.object({
-        count: z.number().int(),
-        services: z.array(z.union([locationServiceSchema, subAccountServiceSchema])),
-      }),
+      response: pageSchema,
     });
     return { count: page.count, services: page.services.map(toService) };
   }
@@ -102,11 +110,11 @@ export class ServicesApi {
    * (NoActiveServicesError); otherwise the backend refused for a reason of its own (e.g. a minimum
    * commitment) and nothing is claimed to have changed. The upstream message goes to the log only.
    */
-  private async cancel(
+  private async cancel<W extends Parameters<typeof toService>[0]>(
     operation: string,
     body: object,
     cancelPath: string,
-    schema: z.ZodType<z.infer<typeof locationServiceSchema> | z.infer<typeof subAccountServiceSchema>>,
+    schema: Enveloped<W[]>,
     stillActive: () => Promise<boolean>,
   ): Promise<Service[]> {
     try {
@@ -115,7 +123,7 @@ export class ServicesApi {
         method: 'POST',
         path: cancelPath,
         body,
-        response: z.array(schema),
+        response: schema,
       });
       return changed.map(toService);
     } catch (error) {
@@ -168,7 +176,7 @@ export class ServicesApi {
     agreementId?: number;
   }): Promise<Service[]> {
     const { locationId, skus, ...filter } = input;
-    return this.cancel('cancelLocationServices', input, '/cancelservices', locationServiceSchema, () =>
+    return this.cancel('cancelLocationServices', input, '/cancelservices', locationCancelSchema, () =>
       this.anyActive((f) => this.listLocationServices(locationId, f), filter, skus),
     );
   }
@@ -185,7 +193,7 @@ export class ServicesApi {
       'reduceSubAccountServices',
       input,
       '/cancelsubaccountservices',
-      subAccountServiceSchema,
+      subAccountCancelSchema,
       () => this.anyActive((f) => this.listSubAccountServices(subAccountId, f), { agreementId }, skus),
     );
   }
@@ -197,7 +205,7 @@ export class ServicesApi {
       'cancelAllSubAccountServices',
       input,
       '/cancelallsubaccountservices',
-      subAccountServiceSchema,
+      subAccountCancelSchema,
       () => this.anyActive((f) => this.listSubAccountServices(subAccountId, f), { agreementId }),
     );
   }
