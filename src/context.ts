@@ -5,7 +5,8 @@ import type { IdMapping } from './mapping.js';
 import type { AuditTrail } from './observability/audit.js';
 import { RequestDeadline } from './upstream/deadline.js';
 import type { GatewayStore } from './store/index.js';
-import { type HttpClient, UpstreamLedger } from './upstream/http.js';
+import { UpstreamLedger } from './upstream/call.js';
+import type { HttpClient } from './upstream/http.js';
 import { PlumeApi } from './upstream/plume.js';
 import { type ServicesAccount, ServicesApi } from './upstream/services.js';
 

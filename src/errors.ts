@@ -1,4 +1,4 @@
-import type { ServiceLevelStatus } from './upstream/plume.js';
+import type { ServiceLevelStatus } from './domain/service-level.js';
 
 /**
  * Expected failures of the domain, one class per outcome the contracts list. The schema exposes each

@@ -1,5 +1,6 @@
 import { builder } from '../builder.js';
-import type { Customer, Location, ServiceLevelStatus, WifiNode } from '../upstream/plume.js';
+import type { ServiceLevelStatus } from '../domain/service-level.js';
+import type { Customer, Location, WifiNode } from '../upstream/plume.js';
 import type { Service } from '../upstream/services.js';
 
 /**

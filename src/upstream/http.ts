@@ -1,10 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { UpstreamBudgetExceededError, UpstreamError, UpstreamUnavailableError } from '../errors.js';
+import { UpstreamError, UpstreamUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type BreakerOptions, type BreakerState, CircuitBreaker } from './breaker.js';
-import type { RequestDeadline } from './deadline.js';
+import type {
+  CallContext,
+  UpstreamCallEnd,
+  UpstreamCallInfo,
+  UpstreamName,
+  UpstreamObserver,
+  UpstreamPath,
+} from './call.js';
 import {
   backoffMs,
   isRetryableMethod,
@@ -18,52 +25,6 @@ import {
  * a deadline on every call, encoded paths, JSON in and out, body shapes checked at the boundary,
  * and non-2xx statuses turned into domain errors (or a masked UpstreamError) in one place.
  */
-
-export type UpstreamName = 'plume' | 'services';
-
-/** What each call carries from the GraphQL request that caused it. */
-export interface CallContext {
-  requestId: string;
-  signal?: AbortSignal;
-  /** The GraphQL request's deadline (REQUEST_TIMEOUT_MS): bounds every attempt and every retry wait. */
-  deadline?: RequestDeadline;
-  /** The request's budget of upstream calls and its record of them (audit, upstream request ids). */
-  ledger?: UpstreamLedger;
-}
-
-/** An upstream path: `path` is encoded and sent; `route` is its template (`/api/Customers/{id}`) for labels. */
-export interface UpstreamPath {
-  path: string;
-  route: string;
-}
-
-/** Names one upstream call, with bounded values only (no ids): for metrics, spans and the ledger. */
-export interface UpstreamCallInfo {
-  upstream: UpstreamName;
-  operation: string;
-  method: Dispatcher.HttpMethod;
-  route: string;
-}
-
-export interface UpstreamCallEnd {
-  /** The HTTP status, when an answer came. */
-  status?: number;
-  durationMs: number;
-  upstreamRequestId?: string;
-  /** Why no usable answer came: `timeout`, `aborted`, `network`, `malformed`. */
-  failure?: 'timeout' | 'aborted' | 'network' | 'malformed';
-  /** 1 for the first attempt, 2 for the first retry (only reads are retried). */
-  attempt?: number;
-}
-
-/**
- * Watches every upstream call (metrics, tracing). `start` runs just before the call is sent and may add
- * headers (trace context); the function it returns runs once when the call ends, whatever the outcome.
- * Each retry is a call of its own (with `attempt` > 1); a call the open breaker refused is none.
- */
-export interface UpstreamObserver {
-  start(info: UpstreamCallInfo, headers: Record<string, string>): (end: UpstreamCallEnd) => void;
-}
 
 /** Turns a non-2xx answer into a domain error; `undefined` means "unexpected" (masked upstream error). */
 export type ClassifyError = (status: number, body: unknown) => Error | undefined;
@@ -99,44 +60,6 @@ export interface HttpClientOptions {
   breaker?: BreakerOptions;
   /** The jitter's random source (tests may pass a fixed one). */
   random?: () => number;
-}
-
-/** Tagged template that URL-encodes every interpolated path segment: `path\`/a/${id}\``. */
-export function path(strings: TemplateStringsArray, ...segments: Array<string | number>): UpstreamPath {
-  return {
-    path: strings.reduce((out, literal, i) => out + encodeURIComponent(String(segments[i - 1])) + literal),
-    route: strings.join('{id}'),
-  };
-}
-
-/** Appends a fixed suffix to a built path: `appendPath(path\`/v2/accounts/${id}\`, '/services')`. */
-export function appendPath(base: UpstreamPath, suffix: string): UpstreamPath {
-  return { path: base.path + suffix, route: base.route + suffix };
-}
-
-/**
- * One per GraphQL request: admits at most `budget` upstream calls (the last line against fan-out that the
- * static limits let through) and records each call's outcome (the audit trail reads upstream request ids).
- */
-export class UpstreamLedger {
-  readonly calls: Array<UpstreamCallInfo & UpstreamCallEnd> = [];
-  private admitted = 0;
-
-  constructor(readonly budget: number) {}
-
-  admit(): void {
-    if (this.admitted >= this.budget) throw new UpstreamBudgetExceededError(this.budget);
-    this.admitted += 1;
-  }
-
-  /** Calls still admitted; a retry is only made while this is positive. */
-  get remaining(): number {
-    return this.budget - this.admitted;
-  }
-
-  record(info: UpstreamCallInfo, end: UpstreamCallEnd): void {
-    this.calls.push({ ...info, ...end });
-  }
 }
 
 /** One attempt's result: its value, or the error to throw and whether a read may try again. */

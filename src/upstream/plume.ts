@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { serviceLevelStatuses, type ServiceLevelStatus } from '../domain/service-level.js';
 import { NotAuthorizedError } from '../errors.js';
-import { type CallContext, HttpClient, type HttpClientOptions, type HttpRequest, path } from './http.js';
+import { type CallContext, path } from './call.js';
+import { HttpClient, type HttpClientOptions, type HttpRequest } from './http.js';
 import {
   classifyPlume,
   explain,
@@ -10,9 +12,6 @@ import {
 } from './plume-errors.js';
 
 /** Adapter for the WiFi cloud (docs/backends.md, "WiFi cloud"): typed methods over the shared client. */
-
-export const serviceLevelStatuses = ['noService', 'basicService', 'fullService'] as const;
-export type ServiceLevelStatus = (typeof serviceLevelStatuses)[number];
 
 const customerSchema = z.object({
   id: z.string(),

@@ -1,14 +1,8 @@
 import { z } from 'zod';
 import { NoActiveServicesError, ServicesRequestRejectedError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import {
-  type CallContext,
-  HttpClient,
-  type HttpClientOptions,
-  type HttpRequest,
-  appendPath,
-  path,
-} from './http.js';
+import { appendPath, type CallContext, path } from './call.js';
+import { HttpClient, type HttpClientOptions, type HttpRequest } from './http.js';
 import {
   envelope,
   findService,

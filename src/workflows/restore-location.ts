@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { NothingToRestoreError } from '../errors.js';
 import type { LocationKey } from '../loaders.js';
-import { serviceLevelStatuses, type ServiceLevelStatus } from '../upstream/plume.js';
+import { serviceLevelStatuses, type ServiceLevelStatus } from '../domain/service-level.js';
 import { NOTHING_REMOVED, type Workflow, type WorkflowInput } from './runner.js';
 import { LICENSE, levelKey, setServiceLevel } from './steps.js';
 

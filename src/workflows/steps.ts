@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { LocationAlreadyArchivedError, NoActiveServicesError, NotFoundError } from '../errors.js';
-import type { ServiceLevelStatus } from '../upstream/plume.js';
+import type { ServiceLevelStatus } from '../domain/service-level.js';
 import { MAX_PAGE_SIZE, type Service } from '../upstream/services.js';
 import type { PlannedService, Step } from './runner.js';
 

@@ -6,12 +6,12 @@ import { startPlumeSimulator, type PlumeSimulator } from '../../src/sandbox/plum
 import { customerIds, DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
 import { createPlumeHttp } from '../../src/upstream/plume.js';
 import {
-  type HttpClient,
   path,
   type UpstreamCallEnd,
   type UpstreamCallInfo,
   UpstreamLedger,
-} from '../../src/upstream/http.js';
+} from '../../src/upstream/call.js';
+import type { HttpClient } from '../../src/upstream/http.js';
 
 /**
  * What the HTTP layer's watchers see of retries: every attempt is a call of its own for the observers
