@@ -190,5 +190,8 @@ describe("the request's deadline", () => {
       })
       .toBe(true);
     expect(adaReads()).toBe(1);
+    const aborts = gw.logs.filter((line) => line.includes('upstream GET getCustomer aborted'));
+    expect(aborts.map((line) => JSON.parse(line).level)).toEqual([20]);
+    expect(gw.logs.filter((line) => line.includes('TypeError'))).toEqual([]);
   });
 });
