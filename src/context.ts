@@ -45,6 +45,12 @@ export interface Context {
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 const requestIds = new WeakMap<Request, string>();
+const deadlines = new WeakMap<Request, RequestDeadline>();
+
+/** Called once the response is sent: the request's upstream calls still in flight are aborted. */
+export function settleRequest(request: Request): void {
+  deadlines.get(request)?.settle();
+}
 
 /**
  * The request's id: a caller's well-formed `x-request-id` is reused so logs line up across hops;
@@ -67,6 +73,7 @@ export function createContextFactory(upstreams: Upstreams, logger: Logger) {
     const authorization = request.headers.get('authorization') ?? undefined;
     const ledger = new UpstreamLedger(upstreams.callBudget);
     const deadline = new RequestDeadline(upstreams.requestTimeoutMs, request.signal);
+    deadlines.set(request, deadline);
     const call = { requestId, signal: request.signal, deadline, ledger };
     const requestLogger = logger.child({ requestId });
     const plume = new PlumeApi(upstreams.plume, { ...call, authorization });

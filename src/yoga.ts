@@ -1,7 +1,7 @@
 import type { InputValidationError } from '@pothos/plugin-validation';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, useReadinessCheck } from 'graphql-yoga';
-import { createContextFactory, requestIdOf, type Upstreams } from './context.js';
+import { createContextFactory, requestIdOf, settleRequest, type Upstreams } from './context.js';
 import { DomainError, UpstreamError } from './errors.js';
 import { selfHostedGraphiql } from './graphiql.js';
 import type { Logger } from './logger.js';
@@ -73,6 +73,7 @@ function useRequestId(): Plugin {
     },
     onResponse({ request, response }) {
       response.headers.set('x-request-id', requestIdOf(request));
+      settleRequest(request);
     },
   };
 }

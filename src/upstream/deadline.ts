@@ -1,12 +1,15 @@
 /**
  * One deadline per GraphQL request (REQUEST_TIMEOUT_MS), shared by all its upstream calls and their
- * retries. Its signal aborts when the time is up or when the client disconnects, whichever comes first.
- * The signal is made on first use, so a request that calls no backend sets no timer.
+ * retries. Its signal aborts when the time is up, when the client disconnects, or once the request's answer
+ * is sent (`settle`: nothing awaits the calls still in flight), whichever comes first. The signal is made on
+ * first use, so a request that calls no backend sets no timer.
  */
 export class RequestDeadline {
   private readonly expiresAt: number;
   private timer: AbortSignal | undefined;
   private combined: AbortSignal | undefined;
+  private answered: AbortController | undefined;
+  private settled = false;
 
   constructor(
     readonly timeoutMs: number,
@@ -17,11 +20,20 @@ export class RequestDeadline {
   }
 
   get signal(): AbortSignal {
+    if (this.settled) return AbortSignal.abort();
     if (!this.combined) {
       this.timer = AbortSignal.timeout(this.remainingMs());
-      this.combined = this.clientSignal ? AbortSignal.any([this.clientSignal, this.timer]) : this.timer;
+      this.answered = new AbortController();
+      const client = this.clientSignal ? [this.clientSignal] : [];
+      this.combined = AbortSignal.any([...client, this.timer, this.answered.signal]);
     }
     return this.combined;
+  }
+
+  /** The answer is sent: abort what is still in flight upstream (a prefetch whose parent failed, say). */
+  settle(): void {
+    this.settled = true;
+    this.answered?.abort();
   }
 
   /** Whole milliseconds left (timers take integers). */

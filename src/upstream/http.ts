@@ -214,10 +214,15 @@ export class HttpClient {
       text = await response.body.text();
     } catch (cause) {
       if (call.signal?.aborted || call.deadline?.clientGone) {
-        // The client went away: expected, logged once at debug, never as an upstream fault.
+        // The client went away, or the answer was sent without this call: expected, logged once at debug.
         report('unknown');
         log('debug', finish({ status, failure: 'aborted' }));
-        throw new UpstreamError(this.upstream, req.operation, 'aborted: the client disconnected', { cause });
+        throw new UpstreamError(
+          this.upstream,
+          req.operation,
+          'aborted: the client disconnected, or the answer was already sent',
+          { cause },
+        );
       }
       const code = (cause as { code?: unknown }).code;
       const timedOut = typeof code === 'string' && code.includes('TIMEOUT');

@@ -78,4 +78,24 @@ describe('prefetch of what the selection makes certain', () => {
     expect(response.data).toEqual({ customer: null });
     expect(response.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['customer'], 'NOT_FOUND']]);
   });
+
+  it('aborts the prefetch still in flight once the answer is sent: nothing awaits it any more', async () => {
+    const gw = gateway();
+    gw.sandbox.plume.control.inject({ method: 'GET', path: customerPath, status: 404, times: 1 });
+    gw.sandbox.plume.control.inject({ method: 'GET', path: locationsPath, delayMs: 10_000, times: 1 });
+
+    const response = await gw.execute(CustomerLocations, { id: customers.linus });
+
+    expect(response.data).toEqual({ customer: null });
+    expect(gw.sandbox.plume.control.requests.map((r) => r.path)).toContain(locationsPath);
+    // Aborted long before the simulator's 10 s answer: logged once, at debug, as an abort.
+    await expect
+      .poll(() => gw.logs.filter((line) => line.includes('upstream GET listLocations aborted')).length, {
+        timeout: 5_000,
+      })
+      .toBe(1);
+    expect(gw.logs.filter((line) => line.includes('listLocations')).map((l) => JSON.parse(l).level)).toEqual([
+      20,
+    ]);
+  });
 });
