@@ -80,17 +80,28 @@ export function toService(
     : { ...base, kind: 'subAccount', subAccountId: raw.subAccountId, quantity: raw.serviceQuantity };
 }
 
+type ListPage = (page: { limit: number; offset: number }) => Promise<ServicePage>;
+
 /**
- * Pages through a list, MAX_PAGE_SIZE at a time, to the first service `match` accepts: one call for any
- * owner with up to 1000 services.
+ * Every page of a list, MAX_PAGE_SIZE at a time, until its count is reached (or a page comes back empty):
+ * one call for any owner with up to 1000 services.
  */
-export async function findService(
-  list: (page: { limit: number; offset: number }) => Promise<ServicePage>,
-  match: (service: Service) => boolean,
-): Promise<Service | undefined> {
+export async function* servicePages(list: ListPage): AsyncGenerator<ServicePage> {
   for (let offset = 0; ; offset += MAX_PAGE_SIZE) {
     const page = await list({ limit: MAX_PAGE_SIZE, offset });
-    const found = page.services.find(match);
-    if (found || page.services.length === 0 || offset + page.services.length >= page.count) return found;
+    yield page;
+    if (page.services.length === 0 || offset + page.services.length >= page.count) return;
   }
+}
+
+/** Pages through a list to the first service `match` accepts, and stops there. */
+export async function findService(
+  list: ListPage,
+  match: (service: Service) => boolean,
+): Promise<Service | undefined> {
+  for await (const page of servicePages(list)) {
+    const found = page.services.find(match);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -26,6 +26,7 @@ export {
   type ServiceFilter,
   type ServicePage,
   type ServiceStatusFilter,
+  servicePages,
 } from './services-model.js';
 
 /** Error answers are read per call (ServicesApi.send), where the operation is known. */

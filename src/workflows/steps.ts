@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { LocationAlreadyArchivedError, NoActiveServicesError, NotFoundError } from '../errors.js';
 import type { ServiceLevelStatus } from '../domain/service-level.js';
-import { MAX_PAGE_SIZE, type Service } from '../upstream/services.js';
+import { type Service, servicePages } from '../upstream/services.js';
 import type { PlannedService, Step } from './runner.js';
 
 /**
@@ -40,15 +40,11 @@ export async function activeServices(
   ownerId: string,
 ): Promise<PlannedService[]> {
   const all: Service[] = [];
-  for (let offset = 0, count = 1; offset < count; offset += MAX_PAGE_SIZE) {
-    const filter = { status: 'ACTIVE', limit: MAX_PAGE_SIZE, offset } as const;
-    const page =
-      scope === 'location'
-        ? await ctx.services.listLocationServices(ownerId, filter)
-        : await ctx.services.listSubAccountServices(ownerId, filter);
-    all.push(...page.services);
-    count = page.count;
-  }
+  const list = (page: { limit: number; offset: number }) =>
+    scope === 'location'
+      ? ctx.services.listLocationServices(ownerId, { status: 'ACTIVE', ...page })
+      : ctx.services.listSubAccountServices(ownerId, { status: 'ACTIVE', ...page });
+  for await (const page of servicePages(list)) all.push(...page.services);
   return all.map(planned(ownerId));
 }
 
