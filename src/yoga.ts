@@ -1,5 +1,5 @@
 import type { InputValidationError } from '@pothos/plugin-validation';
-import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin, useReadinessCheck } from 'graphql-yoga';
 import { createContextFactory, requestIdOf, settleRequest, type Upstreams } from './context.js';
 import { DomainError, UpstreamError } from './errors.js';
@@ -78,10 +78,6 @@ function useRequestId(): Plugin {
   };
 }
 
-function useNoIntrospection(): Plugin {
-  return { onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) };
-}
-
 /** The GraphQL server, without listening: tests use it through `yoga.fetch` or a real port. */
 export function createGateway({
   upstreams,
@@ -117,7 +113,6 @@ export function createGateway({
       ...guard.plugins,
       ...(selfHosted ? [selfHosted.plugin] : []),
       useRequestId(),
-      ...(introspection ? [] : [useNoIntrospection()]),
       useReadinessCheck({
         endpoint: '/readyz',
         // Not ready while a backend's breaker is open or its ping gets a 5xx or no answer.

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -25,6 +25,11 @@ function redact(error: GraphQLError, hideSuggestions: boolean): GraphQLError {
     originalError: error.originalError,
     extensions,
   });
+}
+
+/** With introspection off, `__schema` and `__type` are refused in validation. */
+export function useNoIntrospection(): Plugin {
+  return { onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) };
 }
 
 export function useErrorDisclosure({ hideSuggestions }: { hideSuggestions: boolean }): Plugin {

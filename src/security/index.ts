@@ -1,7 +1,7 @@
 import type { Plugin, YogaServerOptions } from 'graphql-yoga';
 import type { RequestLimits } from '../config.js';
 import { type AllowedOrigins, corsFor, useCsrfPrevention } from './browser.js';
-import { useErrorDisclosure } from './disclosure.js';
+import { useErrorDisclosure, useNoIntrospection } from './disclosure.js';
 import { useRequestLimits } from './limits.js';
 import {
   DOCUMENT_ID_PARAM,
@@ -13,7 +13,7 @@ import {
 export interface SecurityOptions {
   limits: RequestLimits;
   corsOrigins: AllowedOrigins;
-  /** Suggestions in error messages are hidden whenever introspection is off. */
+  /** Off: `__schema`/`__type` are refused and suggestions in error messages hidden. */
   introspection: boolean;
   persistedOperations: PersistedOperationsMode;
   /** The persisted documents by id (`sha256:<hex>`); none known when absent. */
@@ -38,6 +38,8 @@ export function securityLayer(options: SecurityOptions): {
       useCsrfPrevention(),
       ...(persisted ? [persisted] : []),
       ...useRequestLimits(options.limits),
+      // With introspection off, the schema is told neither by __schema nor by suggestions in errors.
+      ...(options.introspection ? [] : [useNoIntrospection()]),
       useErrorDisclosure({ hideSuggestions: !options.introspection }),
     ],
   };
