@@ -103,6 +103,7 @@ export async function startGateway(sandbox: SandboxUrls, nodeArgs: string[] = []
     PLUME_API_URL: sandbox.plumeUrl,
     SERVICES_API_URL: sandbox.servicesUrl,
     LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
   };
   const proc = await startNode('gateway', [...nodeArgs, 'dist/server.js'], env, `${url}/healthz`);
   return { ...proc, url: `${url}/graphql` };

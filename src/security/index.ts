@@ -1,5 +1,6 @@
 import type { Plugin, YogaServerOptions } from 'graphql-yoga';
 import type { RequestLimits } from '../config.js';
+import { useBodyLimit } from './body-limit.js';
 import { type AllowedOrigins, corsFor, useCsrfPrevention } from './browser.js';
 import { useErrorDisclosure, useNoIntrospection } from './disclosure.js';
 import { useRequestLimits } from './limits.js';
@@ -21,7 +22,10 @@ export interface SecurityOptions {
 }
 
 export function securityLayer(options: SecurityOptions): {
-  yogaOptions: Pick<YogaServerOptions<object, object>, 'cors' | 'maxRequestBodySize' | 'extraParamNames'>;
+  yogaOptions: Pick<
+    YogaServerOptions<object, object>,
+    'cors' | 'maxRequestBodySize' | 'multipart' | 'extraParamNames'
+  >;
   plugins: Plugin[];
 } {
   const { persistedOperations: mode, manifest } = options;
@@ -30,11 +34,15 @@ export function securityLayer(options: SecurityOptions): {
   return {
     yogaOptions: {
       cors: corsFor(options.corsOrigins),
-      // Yoga's own limit: 413 from Content-Length before reading, or as soon as a chunked body passes it.
-      maxRequestBodySize: options.limits.maxRequestBodyBytes,
+      // useBodyLimit below takes its place: 413 from Content-Length before reading, or as soon as a
+      // chunked body passes it, without counting a body whose length is declared.
+      maxRequestBodySize: false,
+      // Nothing here takes file uploads.
+      multipart: false,
       ...(persisted ? { extraParamNames: [DOCUMENT_ID_PARAM] } : {}),
     },
     plugins: [
+      useBodyLimit(options.limits.maxRequestBodyBytes),
       useCsrfPrevention(),
       ...(persisted ? [persisted] : []),
       ...useRequestLimits(options.limits),

@@ -1,14 +1,20 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createComplexityRule } from '@pothos/plugin-complexity';
-import { GraphQLError, validate, type ValidationContext } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  GraphQLError,
+  validate,
+  type ValidationContext,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestLimits } from '../config.js';
 
 /**
  * Document limits, all checked before execution, so a refused request makes no upstream call:
  * tokens (while parsing), depth, aliases and directives (graphql-armor validation rules), and the cost
- * (just before execution, with the request's variables). The body size is Yoga's own
- * `maxRequestBodySize` (src/security/index.ts).
+ * (just before execution, with the request's variables). The body size is
+ * src/security/body-limit.ts.
  */
 
 /** `extensions.code` of each refusal; stable, documented in docs/security.md. */
@@ -66,26 +72,46 @@ function useDocumentLimits(limits: RequestLimits): Plugin {
  * else the document asks stays bounded by the other limits and the call budget.)
  */
 function useCostLimit(maxCost: number): Plugin {
+  // The estimate walks the whole document (3% of a one-field request's CPU): it is kept per document (Yoga's
+  // parser cache hands back the same DocumentNode for the same text), operation and variables.
+  const costs = new WeakMap<DocumentNode, Map<string, number>>();
+  const estimate = (args: ExecutionArgs): number => {
+    let cost = 0;
+    const rule = createComplexityRule({
+      // No field's cost reads the context (src/schema/limits.ts), which is what makes the cache sound.
+      context: {},
+      variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
+      operationName: args.operationName ?? undefined,
+      validate: ({ complexity }) => {
+        cost = complexity;
+      },
+    });
+    validate(args.schema, args.document, [rule]);
+    return cost;
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      let refusal: GraphQLError | undefined;
-      const rule = createComplexityRule({
-        context: args.contextValue as object,
-        variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
-        operationName: args.operationName,
-        validate: ({ complexity }) => {
-          if (complexity <= maxCost) return;
-          refusal = new GraphQLError(
-            `Query cost limit of ${maxCost} exceeded, found ${complexity}: each field that calls an upstream costs 1, times the lists around it. Ask for less in one request.`,
-            { extensions: { code: LIMIT_CODES.cost, cost: { max: maxCost, actual: complexity } } },
-          );
-        },
-      });
-      validate(args.schema, args.document, [rule]);
-      if (refusal) setResultAndStopExecution({ errors: [refusal] });
+      let byInput = costs.get(args.document);
+      if (!byInput) costs.set(args.document, (byInput = new Map()));
+      const key = `${args.operationName ?? ''}:${args.variableValues ? JSON.stringify(args.variableValues) : ''}`;
+      let cost = byInput.get(key);
+      if (cost === undefined) {
+        cost = estimate(args);
+        // Bounded: a client varying its variables gets no cache, not a growing one.
+        if (byInput.size >= MAX_CACHED_INPUTS) byInput.clear();
+        byInput.set(key, cost);
+      }
+      if (cost <= maxCost) return;
+      const refusal = new GraphQLError(
+        `Query cost limit of ${maxCost} exceeded, found ${cost}: each field that calls an upstream costs 1, times the lists around it. Ask for less in one request.`,
+        { extensions: { code: LIMIT_CODES.cost, cost: { max: maxCost, actual: cost } } },
+      );
+      setResultAndStopExecution({ errors: [refusal] });
     },
   };
 }
+
+const MAX_CACHED_INPUTS = 64;
 
 export function useRequestLimits(limits: RequestLimits): Plugin[] {
   return [useDocumentLimits(limits), useCostLimit(limits.maxCost)];

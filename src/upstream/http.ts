@@ -213,7 +213,7 @@ export class HttpClient {
       status = response.statusCode;
       text = await response.body.text();
     } catch (cause) {
-      if (call.signal?.aborted || call.deadline?.clientGone) {
+      if (call.signal?.aborted || call.deadline?.abandoned) {
         // The client went away, or the answer was sent without this call: expected, logged once at debug.
         report('unknown');
         log('debug', finish({ status, failure: 'aborted' }));

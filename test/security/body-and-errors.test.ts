@@ -90,6 +90,21 @@ describe('request body size', () => {
     const response = await postChunked(gateway().url, ['{"query":', '"{ __typename }"}']);
     expect(JSON.parse(response.text)).toEqual({ data: { __typename: 'Query' } });
   });
+
+  it('takes no multipart body (file uploads): nothing here accepts one', async () => {
+    const form = new FormData();
+    form.set('operations', JSON.stringify({ query: `{ customer(id: "${customerIds.ada}") { name } }` }));
+    form.set('map', '{}');
+    const response = await send(gateway().url, {
+      method: 'POST',
+      // Past CSRF prevention, so the refusal seen is the body's own.
+      headers: { 'x-graphql-yoga-csrf': '1', authorization: 'sandbox-admin-token' },
+      body: form,
+    });
+    expect(response.status).toBe(415);
+    expect(response.json?.data).toBeUndefined();
+    expect(gateway().upstreamCalls()).toEqual({ plume: 0, services: 0 });
+  });
 });
 
 describe('error messages never echo the request', () => {
