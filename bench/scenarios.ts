@@ -148,7 +148,7 @@ export async function clientRtt(stack: Stack, sizes: Sizes, rttMs = 40) {
 /**
  * Every upstream call delayed by `delayMs` (the simulators' fault control): each client's screen latency, and
  * its upstream waves, counted from when its calls reach the simulators (through recording proxies: a second
- * gateway and peer are started behind them for this).
+ * gateway and peer are started behind them for this; the latency is timed without them).
  */
 export async function upstreamDelay(stack: Stack, sizes: Sizes, delayMs = 20) {
   const starts: number[] = [];
@@ -161,7 +161,9 @@ export async function upstreamDelay(stack: Stack, sizes: Sizes, delayMs = 20) {
   const waterfall = new WaterfallClient(upstreams.plumeUrl, upstreams.servicesUrl);
   await delayUpstreams(stack.sims, delayMs);
   try {
-    const p50 = await screenLatencies(gateway.url, mesh.url, waterfall, sizes.rttSamples);
+    // Timed on the stack's own servers, straight on the simulators: the recording proxies run in this
+    // process and would add their own hops to every upstream call. They only count the waves.
+    const p50 = await screenLatencies(stack.gateway.url, stack.mesh.url, stack.waterfall, sizes.rttSamples);
     const wavesOf = async (once: () => Promise<unknown>) => {
       const counts = [];
       for (let i = 0; i < 5; i++) {

@@ -75,18 +75,20 @@ function upstreamMetrics(registry: Registry): UpstreamObserver {
     labelNames: ['upstream', 'operation', 'method', 'route', 'status'] as const,
     registers: [registry],
   });
+  // One bound child per label set (all bounded: route templates, statuses): prom-client would otherwise
+  // hash the label object on every call.
+  const series = new Map<string, { observe(seconds: number): void }>();
   return {
-    start: (info) => (end) =>
-      duration.observe(
-        {
-          upstream: info.upstream,
-          operation: info.operation,
-          method: info.method,
-          route: info.route,
-          status: end.failure ?? String(end.status),
-        },
-        end.durationMs / 1000,
-      ),
+    start: (info) => (end) => {
+      const status = end.failure ?? String(end.status);
+      const key = `${info.upstream} ${info.operation} ${info.method} ${info.route} ${status}`;
+      let child = series.get(key);
+      if (!child) {
+        child = duration.labels(info.upstream, info.operation, info.method, info.route, status);
+        series.set(key, child);
+      }
+      child.observe(end.durationMs / 1000);
+    },
   };
 }
 

@@ -169,6 +169,8 @@ export class HttpClient {
       return ended;
     };
     const log = (level: 'debug' | 'warn', end: UpstreamCallEnd, extra: object = {}) =>
+      // Guarded: the line is built on every call, and debug is off in production.
+      this.options.logger.isLevelEnabled(level) &&
       this.options.logger[level](
         {
           upstream: this.upstream,
