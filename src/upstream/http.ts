@@ -107,6 +107,15 @@ export class HttpClient {
    * again after a jittered backoff, while the request's deadline and call budget allow; writes never are.
    */
   async request<T = void>(req: HttpRequest<T>, call: CallContext): Promise<T> {
+    call.deadline?.enter();
+    try {
+      return await this.send(req, call);
+    } finally {
+      call.deadline?.leave();
+    }
+  }
+
+  private async send<T>(req: HttpRequest<T>, call: CallContext): Promise<T> {
     const retry = isRetryableMethod(req.method) ? this.options.retry : undefined;
     for (let attempt = 1; ; attempt += 1) {
       const result = await this.attempt(req, call, attempt);
