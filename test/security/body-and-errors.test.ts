@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { customerIds } from '../../src/sandbox/seed.js';
@@ -60,6 +60,28 @@ describe('request body size', () => {
     expect(response.status).toBe(413);
     expect(codesOf(response)).toEqual(['REQUEST_ENTITY_TOO_LARGE']);
     expect(gateway().upstreamCalls()).toEqual({ plume: 0, services: 0 });
+    await expectStillServes(gateway());
+  });
+
+  it('closes the connection after a 413, so an oversized body is dropped rather than read to its end', async () => {
+    const body = ' '.repeat(20 * maxRequestBodyBytes);
+    const keepAlive = new Agent({ keepAlive: true });
+    const answer = await new Promise<{ status?: number; connection?: string }>((resolve, reject) => {
+      const req = request(`${gateway().url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        // A client that asks to keep the connection: the gateway still closes it.
+        agent: keepAlive,
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve({ status: res.statusCode, connection: res.headers.connection });
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    keepAlive.destroy();
+    expect(answer).toEqual({ status: 413, connection: 'close' });
     await expectStillServes(gateway());
   });
 
