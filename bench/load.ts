@@ -17,6 +17,8 @@ export interface LoadResult {
   p99: number;
   /** Connection errors, timeouts and non-2xx answers. */
   errors: number;
+  /** The server's own CPU time per request, in µs (when its process is known: not the peer's workers). */
+  cpuUs?: number;
 }
 
 export async function loadHttp(

@@ -109,6 +109,25 @@ export async function startGateway(sandbox: SandboxUrls, nodeArgs: string[] = []
   return { ...proc, url: `${url}/graphql` };
 }
 
+export type ReferenceKind = 'yoga' | 'graphql-js';
+
+/** A reference server (bench/reference/server.mjs): the same screens on the bare framework. */
+export async function startReference(sandbox: SandboxUrls, kind: ReferenceKind): Promise<Running> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    ...upstreamEnv(),
+    REFERENCE: kind,
+    PORT: String(port),
+    PLUME_API_URL: sandbox.plumeUrl,
+    SERVICES_API_URL: sandbox.servicesUrl,
+    NODE_ENV: 'production',
+  };
+  const ready = kind === 'yoga' ? `${url}/health` : url;
+  const proc = await startNode(`reference ${kind}`, ['bench/reference/server.mjs'], env, ready);
+  return { ...proc, url: `${url}/graphql` };
+}
+
 /** Hive Gateway serving the composed supergraph (bench/peer), upstreams read from the environment. */
 export async function startMesh(sandbox: SandboxUrls): Promise<Running> {
   const port = await freePort();
@@ -136,6 +155,16 @@ export function rssMb(pid: number): number {
     return match ? Number(match[1]) / 1024 : Number.NaN;
   } catch {
     return Number.NaN; // the process is gone
+  }
+}
+
+/** CPU time (user + system) the process has used, in ms; Linux counts it in ticks of 10 ms. */
+export function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
   }
 }
 

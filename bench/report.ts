@@ -37,6 +37,7 @@ export function machine(): string {
 
 const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : 'n/a');
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+const us = (n?: number) => (n !== undefined && Number.isFinite(n) ? `${n.toFixed(0)} µs` : 'n/a');
 
 export function render(r: Results): string {
   const t = r.throughput;
@@ -45,10 +46,11 @@ export function render(r: Results): string {
     `subscriber-graph bench (${r.mode}), ${r.date}`,
     `machine: ${r.machine}`,
     '',
-    '| target (16 connections) | req/s | p50 | p99 | errors |',
-    '|---|---:|---:|---:|---:|',
+    '| target (16 connections) | req/s | p50 | p99 | errors | server CPU per request |',
+    '|---|---:|---:|---:|---:|---:|',
     ...Object.entries(t).map(
-      ([name, x]) => `| ${name} | ${x.rps.toFixed(0)} | ${ms(x.p50)} | ${ms(x.p99)} | ${x.errors} |`,
+      ([name, x]) =>
+        `| ${name} | ${x.rps.toFixed(0)} | ${ms(x.p50)} | ${ms(x.p99)} | ${x.errors} | ${us(x.cpuUs)} |`,
     ),
     '',
     `upstream calls per nested screen (Linus, 2 locations): gateway ${r.calls.gateway}, mesh ${r.calls.mesh}, waterfall ${r.calls.waterfall}`,
@@ -77,6 +79,10 @@ export function render(r: Results): string {
     `gateway/mesh single: ${ratio(rps('gateway single'), rps('mesh single'))}`,
     `gateway/mesh nested: ${ratio(rps('gateway nested'), rps('mesh nested'))}`,
     `gateway/direct single: ${ratio(rps('gateway single'), rps('direct single'))}`,
+    `bare yoga/direct single: ${ratio(rps('bare yoga single'), rps('direct single'))}`,
+    `bare graphql-js/direct single: ${ratio(rps('bare graphql-js single'), rps('direct single'))}`,
+    `gateway/bare yoga single: ${ratio(rps('gateway single'), rps('bare yoga single'))}`,
+    `gateway/bare yoga nested: ${ratio(rps('gateway nested'), rps('bare yoga nested'))}`,
     `gateway/waterfall nested: ${ratio(rps('gateway nested'), rps('waterfall nested'))}`,
     `waterfall/gateway sequential p50 on loopback: ${ratio(r.sequential.waterfall, r.sequential.gateway)}`,
     `mesh/gateway sequential p50 on loopback: ${ratio(r.sequential.mesh, r.sequential.gateway)}`,

@@ -1,6 +1,6 @@
 import { call, loadHttp, loadLoop, median, sequential, type HttpTarget, type LoadResult } from './load.js';
 import { startHostileLoop, type HostileTally } from './hostile.js';
-import { rssMb, startGateway, startMesh } from './processes.js';
+import { cpuMs, rssMb, startGateway, startMesh } from './processes.js';
 import { countWaves, startTcpProxy } from './tcp-proxy.js';
 import {
   clearUpstreamCalls,
@@ -30,18 +30,30 @@ export interface Sizes {
 
 type Runner = (() => Promise<LoadResult>) & { check(): Promise<unknown> };
 
-function httpRunner(target: HttpTarget, sizes: Sizes, seconds = sizes.seconds): Runner {
-  return Object.assign(() => loadHttp(target, sizes.connections, seconds), { check: () => call(target) });
+/** `pid`: the server whose CPU time per request is read from /proc, a figure the machine's noise moves less. */
+function httpRunner(target: HttpTarget, sizes: Sizes, pid?: number, seconds = sizes.seconds): Runner {
+  const run = async () => {
+    const before = pid ? cpuMs(pid) : Number.NaN;
+    const result = await loadHttp(target, sizes.connections, seconds);
+    if (!pid) return result;
+    return { ...result, cpuUs: ((cpuMs(pid) - before) * 1000) / (result.rps * seconds) };
+  };
+  return Object.assign(run, { check: () => call(target) });
 }
 
 function throughputTargets(stack: Stack, sizes: Sizes): Record<string, Runner> {
-  const { gateway, mesh, sims, waterfall } = stack;
+  const { gateway, mesh, sims, waterfall, references } = stack;
+  const { yoga, graphqlJs } = references;
   return {
-    'direct single': httpRunner(directTarget(sims.plumeUrl), sizes),
-    'gateway single': httpRunner(gatewayTarget(gateway.url, 'single'), sizes),
+    'direct single': httpRunner(directTarget(sims.plumeUrl), sizes, sims.pid),
+    'gateway single': httpRunner(gatewayTarget(gateway.url, 'single'), sizes, gateway.pid),
     'mesh single': httpRunner(meshTarget(mesh.url, 'single'), sizes),
-    'gateway nested': httpRunner(gatewayTarget(gateway.url, 'nested'), sizes),
+    'bare yoga single': httpRunner(gatewayTarget(yoga.url, 'single'), sizes, yoga.pid),
+    'bare graphql-js single': httpRunner(gatewayTarget(graphqlJs.url, 'single'), sizes, graphqlJs.pid),
+    'gateway nested': httpRunner(gatewayTarget(gateway.url, 'nested'), sizes, gateway.pid),
     'mesh nested': httpRunner(meshTarget(mesh.url, 'nested'), sizes),
+    'bare yoga nested': httpRunner(gatewayTarget(yoga.url, 'nested'), sizes, yoga.pid),
+    'bare graphql-js nested': httpRunner(gatewayTarget(graphqlJs.url, 'nested'), sizes, graphqlJs.pid),
     'waterfall nested': Object.assign(
       () => loadLoop(() => waterfall.screen(CUSTOMER_ID), sizes.connections, sizes.seconds),
       { check: () => waterfall.screen(CUSTOMER_ID) },
@@ -96,6 +108,7 @@ export async function throughput(stack: Stack, sizes: Sizes) {
         p50: median(results.map((r) => r.p50)),
         p99: median(results.map((r) => r.p99)),
         errors: results.reduce((sum, r) => sum + r.errors, 0),
+        cpuUs: median(results.map((r) => r.cpuUs ?? Number.NaN)),
       } satisfies LoadResult,
     ]),
   );

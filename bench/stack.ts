@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import type { HttpTarget } from './load.js';
-import { startGateway, startMesh, startSimulators, type Running, type SandboxUrls } from './processes.js';
+import {
+  startGateway,
+  startMesh,
+  startReference,
+  startSimulators,
+  type Running,
+  type SandboxUrls,
+} from './processes.js';
 import { CUSTOMER_ID, gatewayQueries, graphqlRequest, meshQueries, TOKEN, type Shape } from './targets.js';
 import { WaterfallClient } from './waterfall.js';
 
@@ -10,22 +17,30 @@ export interface Stack {
   sims: SandboxUrls & Running;
   gateway: Running;
   mesh: Running;
+  /** The same screens on the bare frameworks (bench/reference/), for the framework's share of the cost. */
+  references: { yoga: Running; graphqlJs: Running };
   waterfall: WaterfallClient;
   close(): Promise<void>;
 }
 
 export async function startStack(scale = 0, gatewayNodeArgs: string[] = []): Promise<Stack> {
   const sims = await startSimulators(scale);
-  const [gateway, mesh] = await Promise.all([startGateway(sims, gatewayNodeArgs), startMesh(sims)]);
+  const [gateway, mesh, yoga, graphqlJs] = await Promise.all([
+    startGateway(sims, gatewayNodeArgs),
+    startMesh(sims),
+    startReference(sims, 'yoga'),
+    startReference(sims, 'graphql-js'),
+  ]);
   const waterfall = new WaterfallClient(sims.plumeUrl, sims.servicesUrl);
   return {
     sims,
     gateway,
     mesh,
+    references: { yoga, graphqlJs },
     waterfall,
     close: async () => {
       await waterfall.close();
-      await Promise.all([gateway.stop(), mesh.stop()]);
+      await Promise.all([gateway.stop(), mesh.stop(), yoga.stop(), graphqlJs.stop()]);
       await sims.stop();
     },
   };
