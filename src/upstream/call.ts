@@ -87,6 +87,18 @@ export class UpstreamLedger {
   }
 
   record(info: UpstreamCallInfo, end: UpstreamCallEnd): void {
-    this.calls.push({ ...info, ...end });
+    const { upstream, operation, method, route } = info;
+    const { status, durationMs, upstreamRequestId, failure, attempt } = end;
+    this.calls.push({
+      upstream,
+      operation,
+      method,
+      route,
+      status,
+      durationMs,
+      upstreamRequestId,
+      failure,
+      attempt,
+    });
   }
 }

@@ -172,7 +172,14 @@ export class HttpClient {
     const started = performance.now();
     const watchers = (this.options.observers ?? []).map((observer) => observer.start(info, headers));
     const finish = (end: Omit<UpstreamCallEnd, 'durationMs' | 'attempt'>) => {
-      const ended = { ...end, attempt, durationMs: performance.now() - started };
+      // Spelled out, not spread: one object shape for every call keeps this hot path monomorphic.
+      const ended: UpstreamCallEnd = {
+        status: end.status,
+        durationMs: performance.now() - started,
+        upstreamRequestId: end.upstreamRequestId,
+        failure: end.failure,
+        attempt,
+      };
       for (const watcher of watchers) watcher(ended);
       call.ledger?.record(info, ended);
       return ended;
