@@ -4,6 +4,8 @@ import type { LoadResult } from './load.js';
 /** The printed table and ratios (markdown, ready for docs/performance.md) from a run's results. */
 
 type Trio = Record<'gateway' | 'mesh' | 'waterfall', number>;
+/** Screen latencies: the trio and the reference servers (absent in results from before they existed). */
+type Screens = Trio & Partial<Record<'bareYoga' | 'bareGraphqlJs', number>>;
 
 export interface Results {
   machine: string;
@@ -12,9 +14,9 @@ export interface Results {
   durationSeconds?: number;
   calls: Trio & { errors: Record<string, string> };
   throughput: Record<string, LoadResult>;
-  sequential: Trio;
-  rtt40: Trio;
-  delay20: { delayMs: number; p50: Trio; waves: Trio; goalMs: number };
+  sequential: Screens;
+  rtt40: Screens;
+  delay20: { delayMs: number; p50: Screens; waves: Trio; goalMs: number };
   scale: Array<{ locations: number; errors: Record<string, string> } & Trio>;
   hostile: {
     connections: number;
@@ -55,12 +57,12 @@ export function render(r: Results): string {
     '',
     `upstream calls per nested screen (Linus, 2 locations): gateway ${r.calls.gateway}, mesh ${r.calls.mesh}, waterfall ${r.calls.waterfall}`,
     '',
-    '| nested screen, one at a time (p50) | gateway | mesh | waterfall |',
-    '|---|---:|---:|---:|',
-    `| loopback | ${ms(r.sequential.gateway)} | ${ms(r.sequential.mesh)} | ${ms(r.sequential.waterfall)} |`,
-    `| 40 ms client RTT | ${ms(r.rtt40.gateway)} | ${ms(r.rtt40.mesh)} | ${ms(r.rtt40.waterfall)} |`,
-    `| +${r.delay20.delayMs} ms on every upstream call | ${ms(r.delay20.p50.gateway)} | ${ms(r.delay20.p50.mesh)} | ${ms(r.delay20.p50.waterfall)} |`,
-    `| upstream waves (counted at the simulators) | ${r.delay20.waves.gateway} | ${r.delay20.waves.mesh} | ${r.delay20.waves.waterfall} |`,
+    '| nested screen, one at a time (p50) | gateway | mesh | waterfall | bare yoga | bare graphql-js |',
+    '|---|---:|---:|---:|---:|---:|',
+    screenRow('loopback', r.sequential),
+    screenRow('40 ms client RTT', r.rtt40),
+    screenRow(`+${r.delay20.delayMs} ms on every upstream call`, r.delay20.p50),
+    `| upstream waves (counted at the simulators) | ${r.delay20.waves.gateway} | ${r.delay20.waves.mesh} | ${r.delay20.waves.waterfall} | | |`,
     '',
     `gateway at +${r.delay20.delayMs} ms upstream: ${ms(r.delay20.p50.gateway)} against a goal of ${r.delay20.goalMs} ms: ${r.delay20.p50.gateway <= r.delay20.goalMs ? 'met' : 'NOT met'}`,
     '',
@@ -91,6 +93,17 @@ export function render(r: Results): string {
     `mesh/gateway at +${r.delay20.delayMs} ms upstream: ${ratio(r.delay20.p50.mesh, r.delay20.p50.gateway)}`,
   ];
   return lines.join('\n');
+}
+
+function screenRow(name: string, p50: Screens): string {
+  const cells = [
+    p50.gateway,
+    p50.mesh,
+    p50.waterfall,
+    p50.bareYoga ?? Number.NaN,
+    p50.bareGraphqlJs ?? Number.NaN,
+  ];
+  return `| ${name} | ${cells.map(ms).join(' | ')} |`;
 }
 
 function describeErrors(errors: Record<string, string>): string {

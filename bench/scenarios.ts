@@ -114,17 +114,29 @@ export async function throughput(stack: Stack, sizes: Sizes) {
   );
 }
 
-/** One nested screen at a time: the gateway, the peer and the waterfall, interleaved in blocks. */
-async function screenLatencies(
-  gatewayUrl: string,
-  meshUrl: string,
-  waterfall: WaterfallClient,
-  samples: number,
-) {
+/** The GraphQL servers a screen is timed on: the gateway, the peer and the two reference servers. */
+interface ScreenUrls {
+  gateway: string;
+  mesh: string;
+  bareYoga: string;
+  bareGraphqlJs: string;
+}
+
+const stackUrls = (stack: Stack): ScreenUrls => ({
+  gateway: stack.gateway.url,
+  mesh: stack.mesh.url,
+  bareYoga: stack.references.yoga.url,
+  bareGraphqlJs: stack.references.graphqlJs.url,
+});
+
+/** One nested screen at a time on every server and the waterfall, interleaved in blocks; the p50 of each. */
+async function screenLatencies(urls: ScreenUrls, waterfall: WaterfallClient, samples: number) {
   const clients = {
-    gateway: () => call(gatewayTarget(gatewayUrl, 'nested')),
-    mesh: () => call(meshTarget(meshUrl, 'nested')),
+    gateway: () => call(gatewayTarget(urls.gateway, 'nested')),
+    mesh: () => call(meshTarget(urls.mesh, 'nested')),
     waterfall: () => waterfall.screen(CUSTOMER_ID),
+    bareYoga: () => call(gatewayTarget(urls.bareYoga, 'nested')),
+    bareGraphqlJs: () => call(gatewayTarget(urls.bareGraphqlJs, 'nested')),
   };
   const blocks = 4;
   const p50s: Record<string, number[]> = {};
@@ -133,25 +145,36 @@ async function screenLatencies(
       (p50s[name] ??= []).push((await sequential(once, Math.ceil(samples / blocks), 3)).p50);
     }
   }
+  const p50 = (name: keyof typeof clients) => median(p50s[name]!);
   return {
-    gateway: median(p50s.gateway!),
-    mesh: median(p50s.mesh!),
-    waterfall: median(p50s.waterfall!),
+    gateway: p50('gateway'),
+    mesh: p50('mesh'),
+    waterfall: p50('waterfall'),
+    bareYoga: p50('bareYoga'),
+    bareGraphqlJs: p50('bareGraphqlJs'),
   };
 }
 
 export function sequentialLoopback(stack: Stack, sizes: Sizes) {
-  return screenLatencies(stack.gateway.url, stack.mesh.url, stack.waterfall, sizes.samples);
+  return screenLatencies(stackUrls(stack), stack.waterfall, sizes.samples);
 }
 
 /** The same, with every client connection behind a proxy adding a 40 ms round trip. */
 export async function clientRtt(stack: Stack, sizes: Sizes, rttMs = 40) {
-  const urls = [stack.gateway.url, stack.mesh.url, stack.sims.plumeUrl, stack.sims.servicesUrl];
+  const servers = stackUrls(stack);
+  const urls = [...Object.values(servers), stack.sims.plumeUrl, stack.sims.servicesUrl];
   const proxies = await Promise.all(urls.map((url) => startTcpProxy(url, { oneWayMs: rttMs / 2 })));
-  const [gateway, mesh, plume, services] = proxies.map((p) => p.url) as [string, string, string, string];
+  const [gateway, mesh, bareYoga, bareGraphqlJs, plume, services] = proxies.map((p) => p.url) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const waterfall = new WaterfallClient(plume, services);
   try {
-    return await screenLatencies(gateway, mesh, waterfall, sizes.rttSamples);
+    return await screenLatencies({ gateway, mesh, bareYoga, bareGraphqlJs }, waterfall, sizes.rttSamples);
   } finally {
     await waterfall.close();
     await Promise.all(proxies.map((p) => p.close()));
@@ -176,7 +199,7 @@ export async function upstreamDelay(stack: Stack, sizes: Sizes, delayMs = 20) {
   try {
     // Timed on the stack's own servers, straight on the simulators: the recording proxies run in this
     // process and would add their own hops to every upstream call. They only count the waves.
-    const p50 = await screenLatencies(stack.gateway.url, stack.mesh.url, stack.waterfall, sizes.rttSamples);
+    const p50 = await screenLatencies(stackUrls(stack), stack.waterfall, sizes.rttSamples);
     const wavesOf = async (once: () => Promise<unknown>) => {
       const counts = [];
       for (let i = 0; i < 5; i++) {
