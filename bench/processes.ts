@@ -85,7 +85,7 @@ export async function startSimulators(scale = 0): Promise<SandboxUrls & Running>
   return { ...proc, url: plumeUrl, plumeUrl, servicesUrl };
 }
 
-function upstreamEnv() {
+export function upstreamEnv() {
   return {
     SERVICES_API_KEY: SERVICES.apiKey,
     SERVICES_ACCOUNT_ID: SERVICES.accountId,

@@ -15,6 +15,8 @@ export interface Results {
   calls: Trio & { errors: Record<string, string> };
   throughput: Record<string, LoadResult>;
   sequential: Screens;
+  /** One nested screen's time with no upstream call in flight (bench/own-time-worker.ts); absent in older runs. */
+  ownTime?: { ownP50: number; upstreamP50: number };
   rtt40: Screens;
   delay20: { delayMs: number; p50: Screens; waves: Trio; goalMs: number };
   scale: Array<{ locations: number; errors: Record<string, string> } & Trio>;
@@ -64,6 +66,11 @@ export function render(r: Results): string {
     screenRow(`+${r.delay20.delayMs} ms on every upstream call`, r.delay20.p50),
     `| upstream waves (counted at the simulators) | ${r.delay20.waves.gateway} | ${r.delay20.waves.mesh} | ${r.delay20.waves.waterfall} | | |`,
     '',
+    ...(r.ownTime
+      ? [
+          `one nested screen's own gateway time (no upstream call in flight), p50: ${ms(r.ownTime.ownP50)} (goal 3 ms); upstream calls in flight: ${ms(r.ownTime.upstreamP50)}`,
+        ]
+      : []),
     `gateway at +${r.delay20.delayMs} ms upstream: ${ms(r.delay20.p50.gateway)} against a goal of ${r.delay20.goalMs} ms: ${r.delay20.p50.gateway <= r.delay20.goalMs ? 'met' : 'NOT met'}`,
     '',
     '| locations | gateway calls | mesh calls | waterfall calls | errors |',

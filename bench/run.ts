@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadHttp } from './load.js';
+import { ownGatewayTime } from './own-time.js';
 import { summarizeProfile } from './profile.js';
 import { paths, rssMb, run } from './processes.js';
 import { machine, render, type Results } from './report.js';
@@ -111,6 +112,8 @@ async function bench(sizes: Sizes, mode: string): Promise<void> {
     const load = await throughput(stack, sizes);
     log('one screen at a time on loopback');
     const sequential = await sequentialLoopback(stack, sizes);
+    log("one screen's own gateway time");
+    const ownTime = await ownGatewayTime(stack.sims, sizes.samples);
     log('40 ms client round trip');
     const rtt40 = await clientRtt(stack, sizes);
     log('20 ms on every upstream call');
@@ -124,6 +127,7 @@ async function bench(sizes: Sizes, mode: string): Promise<void> {
       calls,
       throughput: load,
       sequential,
+      ownTime,
       rtt40,
       delay20,
       hostile,
