@@ -146,6 +146,13 @@ async function bench(sizes: Sizes, mode: string): Promise<void> {
   log(`results: ${save(mode, all)}`);
 }
 
+/** `nodejs_heap_size_used_bytes` from the gateway's /metrics, in MB. */
+async function heapUsedMb(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  const match = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(text);
+  return match ? Number(match[1]) / 2 ** 20 : Number.NaN;
+}
+
 async function soak(seconds: number): Promise<void> {
   const stack = await startStack();
   try {
@@ -155,19 +162,45 @@ async function soak(seconds: number): Promise<void> {
     log(`soak: nested screen, 16 connections, ${seconds} s; gateway RSS ${rssStartMb.toFixed(0)} MB`);
     // The simulators' request logs grow with every call: cleared every 10 s. RSS is sampled every 30 s, so a
     // leak (a steady climb) shows apart from a heap that grows once and levels off.
+    // RSS swings with the garbage collector; the lowest heap in use in each 30 s (read from /metrics every
+    // 2 s) is the floor a leak would lift.
     const rssSeriesMb: number[] = [];
+    const heapFloorSeriesMb: number[] = [];
+    let heapFloor = Infinity;
+    const metricsUrl = stack.gateway.url.replace(/\/graphql$/, '/metrics');
     const sweep = setInterval(() => void clearUpstreamCalls(stack.sims), 10_000);
-    const sample = setInterval(() => rssSeriesMb.push(Math.round(rssMb(stack.gateway.pid))), 30_000);
+    const heap = setInterval(() => {
+      heapUsedMb(metricsUrl).then(
+        (mb) => (heapFloor = Number.isFinite(mb) ? Math.min(heapFloor, mb) : heapFloor),
+        () => undefined, // a sample missed under load; the window keeps its other samples
+      );
+    }, 2_000);
+    const sample = setInterval(() => {
+      rssSeriesMb.push(Math.round(rssMb(stack.gateway.pid)));
+      heapFloorSeriesMb.push(Math.round(heapFloor));
+      heapFloor = Infinity;
+    }, 30_000);
     const load = await loadHttp(target, 16, seconds).finally(() => {
       clearInterval(sweep);
+      clearInterval(heap);
       clearInterval(sample);
     });
     const rssEndMb = rssMb(stack.gateway.pid);
     const date = new Date().toISOString();
-    const result = { machine: machine(), date, seconds, load, rssStartMb, rssEndMb, rssSeriesMb };
+    const result = {
+      machine: machine(),
+      date,
+      seconds,
+      load,
+      rssStartMb,
+      rssEndMb,
+      rssSeriesMb,
+      heapFloorSeriesMb,
+    };
     console.log(
       `soak ${seconds} s: ${load.rps.toFixed(0)} req/s, p99 ${load.p99} ms, errors ${load.errors}; ` +
-        `gateway RSS ${rssStartMb.toFixed(0)} MB → ${rssEndMb.toFixed(0)} MB (every 30 s: ${rssSeriesMb.join(', ')})`,
+        `gateway RSS ${rssStartMb.toFixed(0)} MB → ${rssEndMb.toFixed(0)} MB (every 30 s: ${rssSeriesMb.join(', ')}); ` +
+        `lowest heap in use per 30 s: ${heapFloorSeriesMb.join(', ')} MB`,
     );
     log(`results: ${save('soak', result)}`);
   } finally {
