@@ -29,17 +29,15 @@ export class RequestDeadline {
   }
 
   get signal(): AbortSignal {
-    if (this.settled && this.controller && !this.controller.signal.aborted) this.abort(ANSWERED);
     if (!this.controller) {
       this.controller = new AbortController();
-      if (this.settled) this.controller.abort(ANSWERED);
-      else if (this.clientSignal?.aborted) this.controller.abort(CLIENT_GONE);
-      else {
-        this.timer = setTimeout(() => this.abort(TIME_UP), this.remainingMs());
-        this.timer.unref();
-        this.clientSignal?.addEventListener('abort', this.onClientGone, { once: true });
-      }
+      this.timer = setTimeout(() => this.abort(TIME_UP), this.remainingMs());
+      this.timer.unref();
+      this.clientSignal?.addEventListener('abort', this.onClientGone, { once: true });
     }
+    // A call made after the answer was sent (settle aborts only calls in flight), or after the client left.
+    if (this.settled) this.abort(ANSWERED);
+    else if (this.clientSignal?.aborted) this.abort(CLIENT_GONE);
     return this.controller.signal;
   }
 
