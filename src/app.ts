@@ -2,11 +2,13 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Config, UpstreamConfig } from './config.js';
 import type { Upstreams } from './context.js';
 import type { Logger } from './logger.js';
+import { startBulkJobs } from './bulk/index.js';
 import { createIdMapping } from './mapping.js';
 import { createAuditTrail } from './observability/audit.js';
 import { createObservability } from './observability/index.js';
+import { Readiness } from './readiness.js';
 import { DEMO_ADMIN_TOKEN } from './sandbox/seed.js';
-import { DEFAULT_MANIFEST, loadManifest } from './security/persisted-operations.js';
+import { loadManifests, manifestPaths } from './security/persisted-manifests.js';
 import { createStore } from './store/index.js';
 import { createPlumeHttp } from './upstream/plume.js';
 import { createServicesHttp } from './upstream/services.js';
@@ -29,11 +31,15 @@ export interface AppOptions {
   embedded?: boolean;
   /** Span processors besides the OTLP exporter (tests pass an in-memory one). */
   spanProcessors?: SpanProcessor[];
+  /** The embedded default's own Redis for bulk jobs (src/bulk/embedded-redis.ts), when no REDIS_URL. */
+  bulkRedisUrl?: string;
 }
 
 export interface App {
   gateway: Gateway;
   upstreams: Upstreams;
+  /** What `/readyz` answers; server.ts drains it on SIGTERM. */
+  readiness: Readiness;
   /** Closes the upstream connection pools. */
   close(): Promise<void>;
 }
@@ -46,13 +52,19 @@ export function createApp(
   config: Config,
   upstream: UpstreamConfig,
   logger: Logger,
-  { embedded = false, spanProcessors }: AppOptions = {},
+  { embedded = false, spanProcessors, bulkRedisUrl }: AppOptions = {},
 ): App {
   const audit = createAuditTrail(config.auditLog);
-  const observability = createObservability(config, { spanProcessors });
+  // Read in every mode: the manifests' operation names are the metric labels, besides the allow-list.
+  const manifests = loadManifests(manifestPaths(config.persistedOperationsManifests));
+  const observability = createObservability(config, {
+    spanProcessors,
+    operationNames: manifests.operationNames,
+  });
   const http = {
     timeoutMs: config.upstreamTimeoutMs,
     connections: config.upstreamConnections,
+    maxBodyBytes: config.upstreamMaxBodyBytes,
     logger,
     observers: observability.upstreamObservers,
     retry: config.upstreamRetry,
@@ -73,21 +85,33 @@ export function createApp(
     store: createStore(config, logger),
   };
   observability.watchBreakers([upstreams.plume, upstreams.services]);
+  const bulkRedis = config.redisUrl ?? bulkRedisUrl;
+  if (bulkRedis) {
+    // Without REDIS_URL only this process uses the Redis: a credential key of its own is enough.
+    const options = { ...config, redisUrl: bulkRedis, settings: config.bulk, ephemeralKey: !config.redisUrl };
+    upstreams.bulk = startBulkJobs(options, upstreams, observability, audit, logger);
+  }
+  const readiness = new Readiness(
+    { wifiCloud: upstreams.plume, services: upstreams.services },
+    { intervalMs: config.readinessCheckIntervalMs, logger },
+  );
   const graphiqlOn = config.graphiql ?? embedded;
   const gateway = createGateway({
     upstreams,
+    readiness,
     logger,
     introspection: config.introspection ?? embedded,
     plugins: observability.plugins,
     security: {
       limits: config.limits,
+      memoryBounds: config.memoryBounds,
       // The embedded default serves browser apps a developer runs on this machine; production names its own.
       corsOrigins: config.corsOrigins ?? (embedded ? 'loopback' : []),
       persistedOperations: config.persistedOperations,
-      manifest:
-        config.persistedOperations === 'off'
-          ? undefined
-          : loadManifest(config.persistedOperationsManifest ?? DEFAULT_MANIFEST),
+      manifests,
+      documentRegistry: upstreams.store,
+      onRegistryError: (error) =>
+        logger.warn({ err: { message: (error as Error).message } }, 'persisted document store error'),
     },
     graphiql: graphiqlOn
       ? {
@@ -95,11 +119,17 @@ export function createApp(
           ...(embedded ? embeddedGraphiql() : {}),
         }
       : false,
+    // As GraphiQL: the demo token is filled in only where it is the simulators' own.
+    jobsPage: (config.jobsPage ?? embedded) ? { token: embedded ? DEMO_ADMIN_TOKEN : undefined } : false,
   });
   return {
     gateway,
     upstreams,
+    readiness,
     close: async () => {
+      readiness.close();
+      // The bulk worker first: its items still use the pools.
+      await upstreams.bulk?.close();
       await Promise.all([upstreams.plume.close(), upstreams.services.close(), upstreams.store.close()]);
       audit.close();
       await observability.close();

@@ -70,6 +70,17 @@ export const configSchema = z
     UPSTREAM_BREAKER_WINDOW_MS: millis.default(10_000),
     UPSTREAM_BREAKER_OPEN_MS: millis.default(5_000),
     SHUTDOWN_TIMEOUT_MS: millis.default(10_000),
+    /** After SIGTERM, /readyz answers 503 and the gateway still serves this long (the load balancer's
+     * propagation time). Default: 5000 with upstreams (at most half of SHUTDOWN_TIMEOUT_MS), 0 embedded. */
+    SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+    /** How often /readyz's background check pings each backend (docs/resilience.md). */
+    READINESS_CHECK_INTERVAL_MS: millis.default(5_000),
+    /** Connection limits of the gateway's own HTTP server (README, Production). */
+    MAX_CONNECTIONS: limit(1_000_000).default(1024),
+    HEADERS_TIMEOUT_MS: millis.default(10_000),
+    REQUEST_BODY_TIMEOUT_MS: millis.default(30_000),
+    /** Above the load balancer's idle timeout (ALB: 60 s), so the balancer closes idle connections first. */
+    KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(65_000),
     /** Where audit records go: stdout, a file path, or off. */
     AUDIT_LOG: z.string().min(1).default('stdout'),
     /** Prometheus metrics at /metrics on the gateway's port (docs/observability.md). */
@@ -83,7 +94,21 @@ export const configSchema = z
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     /** How long an idempotency key's outcome is kept. */
     IDEMPOTENCY_TTL: duration.prefault('24h'),
+    /** Longest wait for one store (Redis) command; below REQUEST_TIMEOUT_MS so a hung Redis never holds a request. */
+    STORE_TIMEOUT_MS: millis.default(1_000),
+    /** Bulk jobs (docs/bulk-jobs.md): requests per second toward each backend, shared by every replica. */
+    BULK_RATE_PLUME: z.coerce.number().positive().max(10_000).default(20),
+    BULK_RATE_SERVICES: z.coerce.number().positive().max(10_000).default(20),
+    /** Bulk items one replica runs at once; well below UPSTREAM_CONNECTIONS so interactive calls never wait. */
+    BULK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    /** Seals the credentials of running bulk jobs (AES-256-GCM): 32 bytes, base64; the same on every replica. */
+    BULK_CREDENTIAL_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+      .optional(),
     GRAPHIQL: flag,
+    /** The bulk-jobs page at /jobs (src/jobs-page.ts). Unset: on for the embedded default, off with upstreams. */
+    JOBS_PAGE: flag,
     INTROSPECTION: flag,
     /** Request limits (docs/security.md): each refused before execution, with no upstream call. */
     MAX_REQUEST_BODY_BYTES: limit(10_000_000).default(100_000),
@@ -92,13 +117,55 @@ export const configSchema = z
     MAX_ALIASES: limit(1000).default(15),
     MAX_DIRECTIVES: limit(1000).default(10),
     MAX_COST: limit(100_000).default(200),
+    /** Memory a client's input may hold (docs/security.md, Memory): variables refused past these, with 400. */
+    MAX_VARIABLES_DEPTH: limit(1000).default(32),
+    /** Above the largest input the schema checks itself (1,000 SKU removals: ~3,000 values), so its more
+     * precise BAD_USER_INPUT answers list sizes; this stops what only a raised body limit lets through. */
+    MAX_VARIABLES_VALUES: limit(10_000_000).default(20_000),
+    /** Parsed documents and parse errors kept (Yoga's parser cache), by estimated bytes. */
+    DOCUMENT_CACHE_BYTES: limit(4_000_000_000).default(32_000_000),
+    /** Largest upstream answer read; a larger one is refused (declared) or cut off (chunked) unread. */
+    UPSTREAM_MAX_BODY_BYTES: limit(1_000_000_000).default(5_000_000),
     /** Browser origins allowed by CORS. Unset: loopback origins on the embedded default, none otherwise. */
     CORS_ORIGINS: origins.optional(),
     PERSISTED_OPERATIONS: z.enum(['off', 'allow', 'require']).default('allow'),
-    /** The persisted-operations manifest (`{ "sha256:<hex>": "<document>" }`); default: the clients' one. */
-    PERSISTED_OPERATIONS_MANIFEST: z.string().min(1).optional(),
+    /**
+     * Comma-separated persisted-operations manifests (codegen, Apollo or Relay format); `default` stands for
+     * the clients' own (generated and last released), which is also what unset means.
+     */
+    PERSISTED_OPERATIONS_MANIFEST: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((path) => path.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string()).min(1, 'must name at least one manifest file (or default)'))
+      .optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.STORE_TIMEOUT_MS * 2 > env.REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STORE_TIMEOUT_MS'],
+        message: 'must be at most half of REQUEST_TIMEOUT_MS (a claim and a save must fit in one request)',
+      });
+    }
+    if (env.BULK_CONCURRENCY * 4 > env.UPSTREAM_CONNECTIONS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BULK_CONCURRENCY'],
+        message: 'must be at most a quarter of UPSTREAM_CONNECTIONS (interactive requests keep the rest)',
+      });
+    }
+    if (env.SHUTDOWN_DELAY_MS !== undefined && env.SHUTDOWN_DELAY_MS >= env.SHUTDOWN_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SHUTDOWN_DELAY_MS'],
+        message: 'must be below SHUTDOWN_TIMEOUT_MS (in-flight requests need time to finish after it)',
+      });
+    }
     const upstream = env.PLUME_API_URL ?? env.SERVICES_API_URL;
     if (!upstream) return;
     for (const name of [
@@ -131,11 +198,17 @@ export interface Config {
   upstreamConnections: number;
   /** Most upstream calls one GraphQL request may make. */
   upstreamCallBudget: number;
+  /** Largest upstream answer body read (src/upstream/http.ts). */
+  upstreamMaxBodyBytes: number;
   /** One deadline per GraphQL request for all its upstream calls. */
   requestTimeoutMs: number;
   upstreamRetry: RetryOptions;
   upstreamBreaker: BreakerOptions;
   shutdownTimeoutMs: number;
+  /** How long a draining gateway keeps serving (with /readyz 503) before it stops accepting. */
+  shutdownDelayMs: number;
+  readinessCheckIntervalMs: number;
+  connections: ConnectionLimits;
   auditLog: string;
   metrics: boolean;
   metricsToken?: string;
@@ -145,13 +218,50 @@ export interface Config {
   /** Redis for the store (src/store/); memory when absent. Never logged: it may hold a password. */
   redisUrl?: string;
   idempotencyTtlMs: number;
+  storeTimeoutMs: number;
+  bulk: BulkSettings;
   graphiql?: boolean;
+  /** Undefined: the default for the deployment (on for the embedded default, else off). */
+  jobsPage?: boolean;
   introspection?: boolean;
   limits: RequestLimits;
+  memoryBounds: MemoryBounds;
   /** Undefined: the default for the deployment (loopback origins on the embedded default, else none). */
   corsOrigins?: string[];
   persistedOperations: Env['PERSISTED_OPERATIONS'];
-  persistedOperationsManifest?: string;
+  /** Manifest files (`default`: the clients' own); undefined: the clients' own. */
+  persistedOperationsManifests?: string[];
+}
+
+/** Bulk jobs (src/bulk/, docs/bulk-jobs.md). */
+export interface BulkSettings {
+  /** Requests per second toward each backend, for all bulk work of all replicas together. */
+  rates: { plume: number; services: number };
+  /** Items one replica runs at once. */
+  concurrency: number;
+  /** Seals job credentials; undefined: generated per process (embedded Redis) or bulk refused (REDIS_URL). */
+  credentialKey?: Buffer;
+}
+
+/** Limits of the gateway's own HTTP server (src/connections.ts). */
+export interface ConnectionLimits {
+  maxConnections: number;
+  /** Most time to receive a request's headers (idle new connections included). */
+  headersTimeoutMs: number;
+  /** Most time to receive a whole request, headers and body. */
+  requestBodyTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+}
+
+/** What bounds the memory a client's input can hold (src/security/variables.ts, document-cache.ts). */
+export interface MemoryBounds {
+  /** Most lists and objects nested inside one another in `variables` (or `extensions`). */
+  maxVariablesDepth: number;
+  /** Most values (scalars, lists, objects) in `variables` (or `extensions`). */
+  maxVariablesValues: number;
+  /** Estimated bytes of parsed documents and parse errors kept for reuse. */
+  documentCacheBytes: number;
 }
 
 /** Per-request limits (src/security/limits.ts). */
@@ -201,6 +311,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     upstreamConnections: e.UPSTREAM_CONNECTIONS,
     upstreamCallBudget: e.UPSTREAM_CALL_BUDGET,
+    upstreamMaxBodyBytes: e.UPSTREAM_MAX_BODY_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     upstreamRetry: {
       retries: e.UPSTREAM_RETRIES,
@@ -215,6 +326,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       openMs: e.UPSTREAM_BREAKER_OPEN_MS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    // The embedded default has no load balancer to wait for: Ctrl-C stops it at once.
+    shutdownDelayMs:
+      e.SHUTDOWN_DELAY_MS ?? (e.PLUME_API_URL ? Math.min(5_000, Math.floor(e.SHUTDOWN_TIMEOUT_MS / 2)) : 0),
+    readinessCheckIntervalMs: e.READINESS_CHECK_INTERVAL_MS,
+    connections: {
+      maxConnections: e.MAX_CONNECTIONS,
+      // Node refuses a headers timeout above the request timeout.
+      headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_BODY_TIMEOUT_MS),
+      requestBodyTimeoutMs: e.REQUEST_BODY_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    },
     auditLog: e.AUDIT_LOG,
     metrics: e.METRICS === 'on',
     metricsToken: e.METRICS_TOKEN,
@@ -222,7 +344,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serviceName: e.OTEL_SERVICE_NAME,
     redisUrl: e.REDIS_URL,
     idempotencyTtlMs: e.IDEMPOTENCY_TTL,
+    storeTimeoutMs: e.STORE_TIMEOUT_MS,
+    bulk: {
+      rates: { plume: e.BULK_RATE_PLUME, services: e.BULK_RATE_SERVICES },
+      concurrency: e.BULK_CONCURRENCY,
+      credentialKey: e.BULK_CREDENTIAL_KEY ? Buffer.from(e.BULK_CREDENTIAL_KEY, 'base64') : undefined,
+    },
     graphiql: e.GRAPHIQL,
+    jobsPage: e.JOBS_PAGE,
     introspection: e.INTROSPECTION,
     limits: {
       maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
@@ -232,8 +361,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDirectives: e.MAX_DIRECTIVES,
       maxCost: e.MAX_COST,
     },
+    memoryBounds: {
+      maxVariablesDepth: e.MAX_VARIABLES_DEPTH,
+      maxVariablesValues: e.MAX_VARIABLES_VALUES,
+      documentCacheBytes: e.DOCUMENT_CACHE_BYTES,
+    },
     corsOrigins: e.CORS_ORIGINS,
     persistedOperations: e.PERSISTED_OPERATIONS,
-    persistedOperationsManifest: e.PERSISTED_OPERATIONS_MANIFEST,
+    persistedOperationsManifests: e.PERSISTED_OPERATIONS_MANIFEST,
   };
 }

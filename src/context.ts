@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { BulkJobs } from './bulk/service.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Logger } from './logger.js';
 import type { IdMapping } from './mapping.js';
 import type { AuditTrail } from './observability/audit.js';
 import { RequestDeadline } from './upstream/deadline.js';
 import type { GatewayStore } from './store/index.js';
-import { UpstreamLedger } from './upstream/call.js';
+import type { WriteGuard } from './upstream/ambiguity.js';
+import { UpstreamLedger, type UpstreamPacer } from './upstream/call.js';
 import type { HttpClient } from './upstream/http.js';
 import { PlumeApi } from './upstream/plume.js';
 import { type ServicesAccount, ServicesApi } from './upstream/services.js';
@@ -23,6 +25,8 @@ export interface Upstreams {
   audit: AuditTrail;
   /** Idempotency keys, workflow plans, suspension memory (memory or Redis: src/store/). */
   store: GatewayStore;
+  /** Bulk jobs (src/bulk/); absent without Redis (BulkJobsUnavailableError). */
+  bulk?: BulkJobs;
 }
 
 /** What each GraphQL request gets, new every time. */
@@ -40,6 +44,13 @@ export interface Context {
   /** Records destructive operations (src/observability/audit.ts). */
   audit: AuditTrail;
   store: GatewayStore;
+  bulk?: BulkJobs;
+  /** Epoch ms at which this request's deadline (REQUEST_TIMEOUT_MS) ends. */
+  deadlineAt(): number;
+  /** The idempotency key's hold on the keyed mutation field running now (src/workflows/idempotency.ts). */
+  writeGuard?: WriteGuard;
+  /** Warnings for the response's `extensions.warnings` (e.g. an outcome its key could not store). */
+  warnings: Array<{ code: string; message: string }>;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -67,28 +78,57 @@ export function requestIdOf(request: Request): string {
   return id;
 }
 
+/** What a context is made for: a GraphQL request, or one bulk item run with its job owner's credential. */
+export interface ContextOptions {
+  requestId: string;
+  /** The caller's Authorization header, as sent; forwarded to the WiFi cloud, never logged. */
+  authorization?: string;
+  /** Aborts the upstream calls: the client went away (or a bulk worker is closing). */
+  signal?: AbortSignal;
+  /** One deadline for all upstream calls; REQUEST_TIMEOUT_MS when absent. */
+  timeoutMs?: number;
+  /** Paces the upstream calls (bulk work: src/bulk/pacer.ts). */
+  pace?: UpstreamPacer;
+}
+
+/** A new Context and its deadline: whoever made it settles the deadline once the work is answered. */
+export function contextFor(
+  upstreams: Upstreams,
+  logger: Logger,
+  { requestId, authorization, signal, timeoutMs, pace }: ContextOptions,
+): { context: Context; deadline: RequestDeadline } {
+  const ledger = new UpstreamLedger(upstreams.callBudget);
+  const deadline = new RequestDeadline(timeoutMs ?? upstreams.requestTimeoutMs, signal);
+  const call = { requestId, signal, deadline, ledger, ...(pace ? { pace } : {}) };
+  const requestLogger = logger.child({ requestId });
+  const plume = new PlumeApi(upstreams.plume, { ...call, authorization });
+  const services = new ServicesApi(upstreams.services, upstreams.servicesAccount, call, requestLogger);
+  const context: Context = {
+    requestId,
+    authorization,
+    plume,
+    services,
+    loaders: createLoaders(plume, services, requestLogger),
+    mapping: upstreams.mapping,
+    logger: requestLogger,
+    ledger,
+    audit: upstreams.audit,
+    store: upstreams.store,
+    bulk: upstreams.bulk,
+    deadlineAt: () => Date.now() + deadline.remainingMs(),
+    warnings: [],
+  };
+  return { context, deadline };
+}
+
 export function createContextFactory(upstreams: Upstreams, logger: Logger) {
   return ({ request }: { request: Request }): Context => {
-    const requestId = requestIdOf(request);
-    const authorization = request.headers.get('authorization') ?? undefined;
-    const ledger = new UpstreamLedger(upstreams.callBudget);
-    const deadline = new RequestDeadline(upstreams.requestTimeoutMs, request.signal);
+    const { context, deadline } = contextFor(upstreams, logger, {
+      requestId: requestIdOf(request),
+      authorization: request.headers.get('authorization') ?? undefined,
+      signal: request.signal,
+    });
     deadlines.set(request, deadline);
-    const call = { requestId, signal: request.signal, deadline, ledger };
-    const requestLogger = logger.child({ requestId });
-    const plume = new PlumeApi(upstreams.plume, { ...call, authorization });
-    const services = new ServicesApi(upstreams.services, upstreams.servicesAccount, call, requestLogger);
-    return {
-      requestId,
-      authorization,
-      plume,
-      services,
-      loaders: createLoaders(plume, services, requestLogger),
-      mapping: upstreams.mapping,
-      logger: requestLogger,
-      ledger,
-      audit: upstreams.audit,
-      store: upstreams.store,
-    };
+    return context;
   };
 }

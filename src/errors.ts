@@ -131,10 +131,17 @@ export class IdempotencyKeyReusedError extends DomainError {
 /** A request with the same idempotency key is running now; retry after it ends to get its outcome. */
 export class InProgressError extends DomainError {
   readonly code = 'IN_PROGRESS';
-  constructor(readonly idempotencyKey: string) {
+  /** Whole seconds after which a retry can find the outcome, or take over from a request that died. */
+  readonly retryAfterSeconds: number;
+  constructor(
+    readonly idempotencyKey: string,
+    retryInMs: number,
+  ) {
+    const seconds = Math.max(1, Math.ceil(retryInMs / 1000));
     super(
-      `A request with idempotency key ${idempotencyKey} is still running; retry shortly for its outcome.`,
+      `A request with idempotency key ${idempotencyKey} is still running; retry in ${seconds} s for its outcome.`,
     );
+    this.retryAfterSeconds = seconds;
   }
 }
 
@@ -167,6 +174,55 @@ export class UpstreamUnavailableError extends DomainError {
 }
 
 /**
+ * A backend answered 429 (Too Many Requests). On a write nothing was changed, so the client may resend it
+ * after `retryAfterSeconds`; until then the gateway itself fails fast instead of calling that backend.
+ */
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED';
+  /** Whole seconds until the backend accepts calls again (its Retry-After, at least 1). */
+  readonly retryAfterSeconds: number;
+  constructor(
+    readonly upstream: 'plume' | 'services',
+    retryInMs: number,
+  ) {
+    const seconds = Math.max(1, Math.ceil(retryInMs / 1000));
+    super(
+      `The ${upstream === 'plume' ? 'WiFi cloud' : 'services backend'} is rate limiting the gateway; nothing was changed. Try again in ${seconds} s.`,
+    );
+    this.retryAfterSeconds = seconds;
+  }
+}
+
+/**
+ * The shared store (idempotency keys, plans) could not be reached in time, so a keyed request was refused
+ * before any write: retrying with the same key is safe.
+ */
+export class StoreUnavailableError extends DomainError {
+  readonly code = 'STORE_UNAVAILABLE';
+  readonly retryAfterSeconds = 1;
+  constructor() {
+    super(
+      'The gateway could not record this idempotency key, so nothing was changed; retry with the same key in a moment.',
+    );
+  }
+}
+
+/**
+ * Something the gateway did not expect (an upstream 5xx, a malformed answer, a bug) ended a mutation. Returned
+ * as data so that sibling mutations in the same request keep their answers; the detail is in the log under
+ * `requestId`.
+ */
+export class UnexpectedError extends DomainError {
+  constructor(
+    readonly code: 'UPSTREAM_ERROR' | 'INTERNAL_SERVER_ERROR',
+    readonly requestId: string,
+    readonly upstreamRequestId?: string,
+  ) {
+    super('Unexpected error. Quote the requestId when reporting it.');
+  }
+}
+
+/**
  * Anything the gateway did not expect of an upstream: 5xx, timeouts, malformed bodies, an unknown
  * status. Never shown to clients as is: Yoga masks it, and the log keeps the detail.
  */
@@ -180,7 +236,7 @@ export class UpstreamError extends Error {
       status?: number;
       upstreamRequestId?: string;
       /** Why no usable answer came (see UpstreamCallEnd.failure in src/upstream/http.ts). */
-      failure?: 'timeout' | 'aborted' | 'network' | 'malformed';
+      failure?: 'timeout' | 'aborted' | 'network' | 'malformed' | 'too-large';
       cause?: unknown;
     } = {},
   ) {

@@ -1,7 +1,10 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { capConnections, httpServerOptions } from './connections.js';
+import { prepareDrain } from './drain.js';
 import { createLogger } from './logger.js';
+import { startEmbeddedRedis } from './bulk/embedded-redis.js';
 import { startSandbox } from './sandbox/index.js';
 
 /**
@@ -26,9 +29,34 @@ async function main(): Promise<void> {
       'no upstream configured: started the built-in simulators',
     );
   }
-  const app = createApp(config, upstream, logger, { embedded: Boolean(sandbox) });
+  // Bulk jobs need Redis: the embedded default starts one when it can, as it starts the simulators.
+  const embeddedRedis = sandbox && !config.redisUrl ? await startEmbeddedRedis(logger) : undefined;
+  if (embeddedRedis) {
+    logger.info(
+      { redis: embeddedRedis.url },
+      'no REDIS_URL: started an embedded redis-server for bulk jobs (not persistent)',
+    );
+  }
+  const app = createApp(config, upstream, logger, {
+    embedded: Boolean(sandbox),
+    bulkRedisUrl: embeddedRedis?.url,
+  });
 
-  const server = createServer(app.gateway);
+  const server = createServer(httpServerOptions(config.connections));
+  capConnections(server, config.connections.maxConnections, logger);
+  // The drain watches requests before the gateway answers them.
+  const drain = prepareDrain(server, {
+    delayMs: config.shutdownDelayMs,
+    timeoutMs: config.shutdownTimeoutMs,
+    readiness: app.readiness,
+    logger,
+    cleanup: async () => {
+      await app.close();
+      await embeddedRedis?.close();
+      await sandbox?.close();
+    },
+  });
+  server.on('request', app.gateway);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -37,27 +65,13 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(`GraphiQL and the graph at http://${config.host}:${port}/graphql`);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-    const force = setTimeout(() => {
-      logger.warn('in-flight requests did not finish in time; closing connections');
-      server.closeAllConnections();
-    }, config.shutdownTimeoutMs);
-    force.unref();
-    // close() stops accepting; keep-alive sockets freed by finished requests are swept as they go idle.
-    const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    clearInterval(sweep);
-    await app.close();
-    await sandbox?.close();
-    logger.info('stopped');
-    process.exit(0);
+  const stop = (signal: string) => {
+    // Bulk items stop being taken at once; those in flight get until shortly before the drain's end.
+    app.upstreams.bulk?.shutdown(Math.max(0, config.shutdownTimeoutMs - 2_000));
+    void drain(signal);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }
 
 await main();

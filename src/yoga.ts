@@ -1,11 +1,14 @@
 import type { InputValidationError } from '@pothos/plugin-validation';
 import { GraphQLError } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
-import { createContextFactory, requestIdOf, settleRequest, type Upstreams } from './context.js';
+import { type Context, createContextFactory, requestIdOf, settleRequest, type Upstreams } from './context.js';
+import { useBulkRoutes } from './bulk/routes.js';
 import { DomainError, UpstreamError } from './errors.js';
 import { selfHostedGraphiql } from './graphiql.js';
+import { type JobsPageOptions, useJobsPage } from './jobs-page.js';
 import type { Logger } from './logger.js';
 import { useAuditTrail } from './observability/audit-plugin.js';
+import type { Readiness } from './readiness.js';
 import { schema } from './schema/index.js';
 import { securityLayer, type SecurityOptions } from './security/index.js';
 
@@ -14,11 +17,15 @@ export interface GatewayOptions {
   logger: Logger;
   /** false, or GraphiQL options (default query, headers). */
   graphiql: false | GraphiQLOptions;
+  /** false, or the /jobs page's options (src/jobs-page.ts). */
+  jobsPage?: false | Omit<JobsPageOptions, 'graphqlEndpoint'>;
   introspection: boolean;
   /** Observability plugins (src/observability/): metrics, tracing. */
   plugins?: Plugin[];
   /** Limits, CSRF/CORS, persisted operations (src/security/). */
   security: Omit<SecurityOptions, 'introspection'>;
+  /** What `/readyz` answers (src/readiness.ts). */
+  readiness: Readiness;
 }
 
 export const MASKED_MESSAGE = 'Unexpected error. Quote the requestId when reporting it.';
@@ -34,7 +41,14 @@ function maskError(logger: Logger) {
     const located = (message: string, extensions: Record<string, unknown>) =>
       new GraphQLError(message, { nodes: graphqlError?.nodes, path: graphqlError?.path, extensions });
 
-    if (original instanceof DomainError) return located(original.message, { code: original.code });
+    if (original instanceof DomainError) {
+      // A fail-fast outcome (rate limited, breaker open, store away) tells the client when to come back.
+      const { retryAfterSeconds } = original as { retryAfterSeconds?: number };
+      return located(original.message, {
+        code: original.code,
+        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+      });
+    }
     // Pothos rejects arguments (validation issues, malformed global IDs) with this error. Matched by
     // name, not class: a bundler may load a second copy of the plugin module.
     if (original instanceof Error && original.name === 'PothosValidationError') {
@@ -53,6 +67,21 @@ function maskError(logger: Logger) {
         ? { upstreamRequestId: upstream.details.upstreamRequestId }
         : {}),
     });
+  };
+}
+
+/** A request's warnings (e.g. an outcome its idempotency key could not store) go to `extensions.warnings`. */
+function useWarnings(): Plugin<{ warnings?: Context['warnings'] }> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ args, result, setResult }) {
+          const warnings = (args.contextValue as Partial<Context>).warnings;
+          if (!warnings?.length || Symbol.asyncIterator in result) return;
+          setResult({ ...result, extensions: { ...result.extensions, warnings } });
+        },
+      };
+    },
   };
 }
 
@@ -79,16 +108,20 @@ function useRequestId(): Plugin {
 }
 
 /**
- * `GET <path>`: 200 when `check` holds, 503 when not. Yoga's useReadinessCheck also tries a URLPattern
- * on every request, about 1.5% of a one-field request's CPU; an exact path is all this needs.
+ * `<path>`: 200 with the backends' states while the gateway can serve, 503 once it drains; answered from
+ * memory, with no upstream call. Yoga's useReadinessCheck also tries a URLPattern on every request,
+ * about 1.5% of a one-field request's CPU; an exact path is all this needs.
  */
-function useReadiness(path: string, check: () => Promise<boolean>): Plugin {
+function useReadiness(path: string, readiness: Readiness): Plugin {
   return {
     onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== path) return;
-      return check().then(
-        (ready) => endResponse(new fetchAPI.Response(null, { status: ready ? 200 : 503 })),
-        () => endResponse(new fetchAPI.Response(null, { status: 503 })),
+      const report = readiness.report();
+      endResponse(
+        new fetchAPI.Response(JSON.stringify(report), {
+          status: report.status === 'ready' ? 200 : 503,
+          headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        }),
       );
     },
   };
@@ -99,8 +132,10 @@ export function createGateway({
   upstreams,
   logger,
   graphiql,
+  jobsPage = false,
   introspection,
   security,
+  readiness,
   plugins = [],
 }: GatewayOptions) {
   const graphqlEndpoint = '/graphql';
@@ -128,17 +163,13 @@ export function createGateway({
       useAuditTrail(),
       ...guard.plugins,
       ...(selfHosted ? [selfHosted.plugin] : []),
+      // After GraphiQL's plugin: its onResponse would put GraphiQL's policy on this page too.
+      ...(jobsPage ? [useJobsPage({ ...jobsPage, graphqlEndpoint })] : []),
+      // POST /bulk/uploads and GET /bulk/jobs/{id}/results (BULK_JOBS_UNAVAILABLE without Redis).
+      useBulkRoutes(upstreams.bulk, logger),
       useRequestId(),
-      useReadiness('/readyz', async () =>
-        // Not ready while a backend's breaker is open or its ping gets a 5xx or no answer.
-        (
-          await Promise.all(
-            [upstreams.plume, upstreams.services].map(
-              (http) => http.breakerState() !== 'open' && http.ping(),
-            ),
-          )
-        ).every(Boolean),
-      ),
+      useWarnings(),
+      useReadiness('/readyz', readiness),
     ],
   });
 }

@@ -60,7 +60,10 @@ function auditedField(
   field: GraphQLFieldConfig<unknown, Context>,
 ): GraphQLFieldConfig<unknown, Context> {
   const resolve = field.resolve;
-  if (!resolve || auditedResolvers.has(resolve) || field.extensions?.[AUDITS_ITSELF]) return field;
+  if (!resolve || auditedResolvers.has(resolve)) return field;
+  // A workflow writes its own records for what it ran; an answer without a report (an input error, a
+  // busy key, a failed plan) is audited here like any other mutation's.
+  const auditsItself = Boolean(field.extensions?.[AUDITS_ITSELF]);
   const audited: GraphQLFieldResolver<unknown, Context> = async (root, args, ctx, info) => {
     // Mutation root fields run one after another, so the calls made from here on are this field's.
     const firstCall = ctx.ledger.calls.length;
@@ -83,7 +86,8 @@ function auditedField(
     };
     try {
       const result: unknown = await resolve(root, args, ctx, info);
-      write(expectedErrorCode(result) ?? 'SUCCESS');
+      const failed = expectedErrorCode(result);
+      if (failed || !auditsItself) write(failed ?? 'SUCCESS');
       return result;
     } catch (error) {
       write(codeOf(error));

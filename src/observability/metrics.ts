@@ -10,13 +10,13 @@ import type { HttpClient } from '../upstream/http.js';
  * Prometheus metrics, one registry per gateway (tests run many gateways in one process): GraphQL operations
  * (name, outcome, duration), refusals by error code, in-flight requests, upstream calls (backend, route
  * template, status, duration) and the Node defaults (event-loop delay, memory, GC). Every label value is
- * bounded: route templates not paths, no ids, no ports, and client-chosen names capped.
+ * bounded: route templates not paths, no ids, no ports, and operation names only those of the persisted
+ * manifests (the clients' real operations), every other name `other`: junk names can neither add series
+ * nor take a real operation's label.
  */
 
 const METRICS_PATH = '/metrics';
 
-/** Distinct client-chosen operation names kept as labels; later new names count as `other`. */
-const MAX_OPERATION_NAMES = 200;
 /** Distinct error codes kept as labels. */
 const MAX_CODES = 50;
 const CODE = /^[A-Z][A-Z0-9_]{0,39}$/;
@@ -35,13 +35,23 @@ export interface Metrics {
 
 const CIRCUIT_STATES = { closed: 0, 'half-open': 1, open: 2 } as const;
 
-export function createMetrics({ token }: { token?: string } = {}): Metrics {
+export function createMetrics({
+  token,
+  operationNames = new Set(),
+}: {
+  token?: string;
+  /** The operation names that get their own label (the persisted manifests'); any other is `other`. */
+  operationNames?: ReadonlySet<string>;
+} = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return {
     registry,
     upstreamObserver: upstreamMetrics(registry),
-    plugins: [...(token ? [useBearerToken(METRICS_PATH, token)] : []), ...graphqlMetrics(registry)],
+    plugins: [
+      ...(token ? [useBearerToken(METRICS_PATH, token)] : []),
+      ...graphqlMetrics(registry, operationNames),
+    ],
     watchBreakers(clients) {
       new Gauge({
         name: 'upstream_circuit_state',
@@ -92,8 +102,10 @@ function upstreamMetrics(registry: Registry): UpstreamObserver {
   };
 }
 
-function graphqlMetrics(registry: Registry): Plugin[] {
-  const operationName = boundedLabel(MAX_OPERATION_NAMES, (name) => name.length <= 64);
+function graphqlMetrics(registry: Registry, knownOperations: ReadonlySet<string>): Plugin[] {
+  // The library names an unnamed operation `Anonymous`.
+  const operationName = (name: string | undefined) =>
+    !name || name === 'Anonymous' ? 'anonymous' : knownOperations.has(name) ? name : 'other';
   const errorCode = boundedLabel(MAX_CODES, (code) => CODE.test(code));
   const outcomes = new WeakMap<Request, Outcome>();
   const inFlight = new Gauge({
@@ -156,7 +168,7 @@ function graphqlMetrics(registry: Registry): Plugin[] {
           labelNames: ['operation_name', 'operation_type', 'outcome'] as const,
         },
         fillLabelsFn: (params, { request }: { request: Request }) => ({
-          operation_name: params.operationName ? operationName(params.operationName) : 'anonymous',
+          operation_name: operationName(params.operationName),
           operation_type: params.operationType ?? 'unknown',
           outcome: outcomes.get(request) ?? 'failed',
         }),

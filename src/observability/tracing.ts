@@ -33,6 +33,8 @@ export interface TracingOptions {
 }
 
 export interface Tracing {
+  /** For spans of work outside a request (bulk items: src/bulk/observe.ts). */
+  tracer: Tracer;
   upstreamObserver: UpstreamObserver;
   plugin: Plugin;
   /** Flushes and stops the exporter. */
@@ -65,6 +67,7 @@ export function createTracing({
   provider.register({ propagator: null });
   const tracer = provider.getTracer('subscriber-graph');
   return {
+    tracer,
     upstreamObserver: upstreamSpans(tracer),
     plugin: useOperationSpans(tracer),
     close: () => provider.shutdown(),

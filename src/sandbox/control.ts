@@ -29,6 +29,13 @@ export const faultSchema = z.object({
   rate: z.number().min(0).max(1).optional(),
   /** Seeds the `rate` draws, so a run hits the same requests every time; random when absent. */
   seed: z.number().int().optional(),
+  /**
+   * Pads the answer's body (injected or real) with spaces to this many bytes: still valid JSON, as large as
+   * asked. Streamed as the client reads, so the simulator never holds it.
+   */
+  padTo: z.number().int().min(0).max(10_000_000_000).optional(),
+  /** With `padTo`: `declared` sends Content-Length (the default), `chunked` sends none. */
+  padLength: z.enum(['declared', 'chunked']).optional(),
 });
 export type Fault = z.input<typeof faultSchema>;
 type ParsedFault = z.output<typeof faultSchema> & { draw: () => number };
@@ -101,6 +108,7 @@ export class SandboxControl {
       if (fault?.status !== undefined) c.res = this.faultResponse(c, fault.status, fault.body);
       else await next();
       for (const [name, value] of Object.entries(fault?.headers ?? {})) c.header(name, value);
+      if (fault?.padTo !== undefined) await pad(c, fault.padTo, fault.padLength ?? 'declared');
     };
   }
 
@@ -138,6 +146,33 @@ function reset(c: Context): Response {
   socket.destroy();
   // Never sent: the connection is gone.
   return c.body(null, 500);
+}
+
+/** Replaces the answer's body by itself followed by spaces up to `total` bytes, produced as it is read. */
+async function pad(c: Context, total: number, length: 'declared' | 'chunked'): Promise<void> {
+  const head = new Uint8Array(await c.res.arrayBuffer());
+  const size = Math.max(total, head.byteLength);
+  const spaces = new Uint8Array(64 * 1024).fill(0x20);
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (sent === 0 && head.byteLength > 0) {
+          sent = head.byteLength;
+          return controller.enqueue(head);
+        }
+        const next = Math.min(spaces.byteLength, size - sent);
+        if (next <= 0) return controller.close();
+        sent += next;
+        controller.enqueue(next === spaces.byteLength ? spaces : spaces.subarray(0, next));
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const { status, headers } = c.res;
+  c.res = new Response(body, { status, headers });
+  if (length === 'declared') c.res.headers.set('content-length', String(size));
+  else c.res.headers.delete('content-length');
 }
 
 /** mulberry32: a tiny deterministic generator of numbers in [0, 1), for reproducible `rate` faults. */

@@ -3,7 +3,8 @@ import { NotFoundError, OutcomeUnknownError } from '../errors.js';
 import { itemOrError } from '../loaders.js';
 import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
 import type { Customer } from '../upstream/plume.js';
-import { idempotencyKeyArg, idempotent } from '../workflows/idempotency.js';
+import { idempotencyKeyArg } from '../workflows/idempotency.js';
+import { destructive } from './mutation.js';
 import { wifiErrors } from './errors.js';
 import { customerRefSchema, splitIds, toGlobalId } from './ids.js';
 import { MAX_IDS, perId, UPSTREAM_CALL, UPSTREAM_LIST } from './limits.js';
@@ -121,7 +122,11 @@ const DeleteCustomerSuccess = builder
         description: 'Global ID of the deleted customer.',
         resolve: (r) => toGlobalId('Customer', r.customerId),
       }),
-      customerId: t.exposeString('customerId', { description: 'The WiFi cloud customer id.' }),
+      customerId: t.exposeString('customerId', {
+        description: 'The WiFi cloud customer id.',
+        deprecationReason:
+          "A raw WiFi cloud id beside the global one: use deletedCustomerId (for Relay's @deleteRecord, Apollo's cache.evict).",
+      }),
       count: t.exposeInt('count', {
         description:
           'How many customers the WiFi cloud deleted (1; also 1 when a read-back found the customer gone).',
@@ -141,7 +146,7 @@ builder.mutationField('deleteCustomer', (t) =>
       input: t.arg({ type: DeleteCustomerInput, required: true, description: 'What to change.' }),
       idempotencyKey: t.arg.string(idempotencyKeyArg),
     },
-    resolve: idempotent((_, { input }, ctx) => {
+    resolve: destructive((_, { input }, ctx) => {
       const { customerId } = input;
       return confirmWrite(ctx, {
         operation: 'deleteCustomer',

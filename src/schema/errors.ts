@@ -13,7 +13,11 @@ import {
   NotFoundError,
   OutcomeUnknownError,
   NothingToRestoreError,
+  RateLimitedError,
   ServicesRequestRejectedError,
+  StoreUnavailableError,
+  UnexpectedError,
+  UpstreamBudgetExceededError,
   UpstreamUnavailableError,
 } from '../errors.js';
 import { ServiceLevel } from './refs.js';
@@ -76,12 +80,19 @@ builder.objectFields(NotFoundError, (t) => ({
     description: 'Which kind of id was not found.',
     resolve: (e) => e.resource,
   }),
-  id: t.exposeString('id', { description: 'The upstream id that was not found.' }),
+  id: t.exposeString('id', {
+    description: 'The upstream id that was not found.',
+    deprecationReason:
+      'A raw upstream id, which queries and mutations do not take (and which Apollo Client keys every NotFoundError by): use resourceId.',
+  }),
 }));
 
 errorType(NoClaimedNodesError, 'WiFi cloud 404 on RMA: the location has zero claimed nodes.');
 builder.objectFields(NoClaimedNodesError, (t) => ({
-  locationId: t.exposeString('locationId', { description: 'The WiFi cloud location id.' }),
+  locationId: t.exposeString('locationId', {
+    description: 'The WiFi cloud location id.',
+    deprecationReason: 'A raw WiFi cloud id, which mutations do not take: use location { id }.',
+  }),
 }));
 
 errorType(NodeAlreadyUnclaimedError, 'WiFi cloud 400 on RMA: the node is already unclaimed.');
@@ -94,7 +105,10 @@ errorType(
   'WiFi cloud 409 on service cancellation: the location is already archived.',
 );
 builder.objectFields(LocationAlreadyArchivedError, (t) => ({
-  locationId: t.exposeString('locationId', { description: 'The WiFi cloud location id.' }),
+  locationId: t.exposeString('locationId', {
+    description: 'The WiFi cloud location id.',
+    deprecationReason: 'A raw WiFi cloud id, which mutations do not take: use location { id }.',
+  }),
 }));
 
 errorType(InvalidServiceLevelError, "WiFi cloud 422 on suspension: the cloud rejected the 'status' value.");
@@ -154,24 +168,76 @@ builder.objectFields(OutcomeUnknownError, (t) => ({
 
 errorType(
   IdempotencyKeyReusedError,
-  'The idempotencyKey was used before, by this caller, with a different request: use a new key.',
+  'The idempotencyKey was used before, for this customer, with a different request: use a new key.',
 );
 errorType(
   InProgressError,
-  'A request with this idempotencyKey is still running; retry shortly to get its outcome.',
+  'A request with this idempotencyKey is still running (or one that stopped answering may still be writing); retry after retryAfterSeconds to get its outcome.',
 );
 for (const cls of [IdempotencyKeyReusedError, InProgressError]) {
   builder.objectFields(cls, (t) => ({
     idempotencyKey: t.exposeString('idempotencyKey', { description: 'The key as sent.' }),
   }));
 }
+builder.objectFields(InProgressError, (t) => ({
+  retryAfterSeconds: t.exposeInt('retryAfterSeconds', {
+    description: 'Seconds after which a retry with the same key gets the outcome (or takes the work over).',
+  }),
+}));
+
+errorType(
+  UpstreamBudgetExceededError,
+  'The request needed more upstream calls than its budget (UPSTREAM_CALL_BUDGET): ask for less in one request.',
+);
+builder.objectFields(UpstreamBudgetExceededError, (t) => ({
+  budget: t.exposeInt('budget', { description: 'The most upstream calls one request may make.' }),
+}));
+
+errorType(
+  RateLimitedError,
+  'A backend answered 429 (too many requests): nothing was changed. Retry after retryAfterSeconds; until then the gateway does not call that backend.',
+);
+builder.objectFields(RateLimitedError, (t) => ({
+  backend: t.field({
+    type: Backend,
+    description: 'The backend that is rate limiting.',
+    resolve: (e) => e.upstream,
+  }),
+  retryAfterSeconds: t.exposeInt('retryAfterSeconds', {
+    description: 'Seconds until the backend accepts calls again (its Retry-After).',
+  }),
+}));
+
+errorType(
+  StoreUnavailableError,
+  "The gateway's store of idempotency keys could not be reached in time, so nothing was changed: retry with the same key after retryAfterSeconds.",
+);
+builder.objectFields(StoreUnavailableError, (t) => ({
+  retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: 'Seconds to wait before retrying.' }),
+}));
+
+errorType(
+  UnexpectedError,
+  'Something the gateway did not expect ended this mutation (code UPSTREAM_ERROR: a backend failed; INTERNAL_SERVER_ERROR: the gateway did). Returned as data so that the other mutations of the request keep their answers. Quote requestId when reporting it.',
+);
+builder.objectFields(UnexpectedError, (t) => ({
+  requestId: t.exposeString('requestId', { description: "The request's id, as in the gateway's logs." }),
+  upstreamRequestId: t.string({
+    nullable: true,
+    description: "The services backend's id of the failed call (its meta.uuid), when it sent one.",
+    resolve: (e) => e.upstreamRequestId ?? null,
+  }),
+}));
 
 errorType(
   NothingToRestoreError,
   'restoreLocation: the gateway remembers no level from a suspendLocation of this location.',
 );
 builder.objectFields(NothingToRestoreError, (t) => ({
-  locationId: t.exposeString('locationId', { description: 'The WiFi cloud location id.' }),
+  locationId: t.exposeString('locationId', {
+    description: 'The WiFi cloud location id.',
+    deprecationReason: 'A raw WiFi cloud id, which mutations do not take: use location { id }.',
+  }),
 }));
 
 const ValidationIssue = builder
@@ -202,14 +268,21 @@ builder.objectType(InputValidationError, {
   }),
 });
 
-/** What every WiFi cloud mutation can fail with before its own rows (an open breaker, idempotency keys). */
+/**
+ * What every WiFi cloud mutation can fail with before its own rows: an open breaker, a rate limit,
+ * idempotency keys and their store, and anything unexpected (as data, so sibling mutations keep theirs).
+ */
 export const wifiErrors = [
   InputValidationError,
   NotAuthorizedError,
   NotFoundError,
   UpstreamUnavailableError,
+  RateLimitedError,
+  UpstreamBudgetExceededError,
   IdempotencyKeyReusedError,
   InProgressError,
+  StoreUnavailableError,
+  UnexpectedError,
 ];
 /** What every services mutation can fail with (the owner is checked in the WiFi cloud first). */
 export const servicesErrors = [...wifiErrors, NoActiveServicesError, ServicesRequestRejectedError];

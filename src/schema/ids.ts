@@ -26,12 +26,15 @@ export const skuSchema = z
 
 export const agreementIdSchema = z.number().int().positive('must be a positive agreement id');
 
-export type GlobalTypename = 'Customer' | 'Location' | 'WifiNode' | 'LocationService' | 'SubAccountService';
+export type GlobalTypename =
+  'Customer' | 'Location' | 'LocationServiceLevel' | 'WifiNode' | 'LocationService' | 'SubAccountService';
 
 /** The upstream ids inside each type's global ID, in order: a service's names its owner first. */
 interface IdParts {
   Customer: [customerId: string];
   Location: [customerId: string, locationId: string];
+  /** A location's service level is keyed by its location: one level per location. */
+  LocationServiceLevel: [customerId: string, locationId: string];
   WifiNode: [customerId: string, locationId: string, serialNumber: string];
   LocationService: [customerId: string, locationId: string, serviceId: string];
   SubAccountService: [customerId: string, serviceId: string];
@@ -40,6 +43,7 @@ interface IdParts {
 const parts: Record<GlobalTypename, number> = {
   Customer: 1,
   Location: 2,
+  LocationServiceLevel: 2,
   WifiNode: 3,
   LocationService: 3,
   SubAccountService: 2,

@@ -1,11 +1,15 @@
 import { builder } from '../builder.js';
 import './errors.js';
+import './error-targets.js';
 import './service.js';
 import './customer.js';
 import './location.js';
 import './wifi-node.js';
 import './workflows.js';
+import './workflow-changes.js';
 import './archived-services.js';
+import './bulk-job.js';
+import './bulk-job-mutations.js';
 
 /** Every schema file registers its types on the builder; this builds the one schema from them. */
 export const schema = builder.toSchema({ sortSchema: true });

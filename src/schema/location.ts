@@ -4,9 +4,11 @@ import { LocationAlreadyArchivedError, InvalidServiceLevelError, OutcomeUnknownE
 import { forgetLocation, itemOrError, type LocationKey } from '../loaders.js';
 import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
 import type { Location, ServiceLevel as ServiceLevelState } from '../upstream/plume.js';
-import { idempotencyKeyArg, idempotent } from '../workflows/idempotency.js';
+import { idempotencyKeyArg } from '../workflows/idempotency.js';
+import { destructive } from './mutation.js';
 import { wifiErrors } from './errors.js';
-import { locationGlobalIdSchema, splitIds } from './ids.js';
+import { locationGlobalIdSchema, splitIds, toGlobalId } from './ids.js';
+import { keyedLevel, LocationServiceLevelRef as LocationServiceLevel } from './location-service-level.js';
 import { UPSTREAM_CALL, UPSTREAM_LIST } from './limits.js';
 import { confirmedByField } from './read-back.js';
 import { CustomerRef, LocationRef, LocationServiceRef, ServiceLevel, WifiNodeRef } from './refs.js';
@@ -17,23 +19,6 @@ import { servicesConnectionField } from './service.js';
 const keyOf = (location: Location): LocationKey => ({
   customerId: location.customerId,
   locationId: location.id,
-});
-
-const LocationServiceLevel = builder.objectRef<ServiceLevelState>('LocationServiceLevel').implement({
-  description: 'The service level of a location and when it last changed.',
-  fields: (t) => ({
-    level: t.field({ type: ServiceLevel, description: 'The current level.', resolve: (s) => s.status }),
-    createdAt: t.field({
-      type: 'DateTime',
-      description: 'When the level was first set.',
-      resolve: (s) => s.createdAt,
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      description: 'When the level last changed.',
-      resolve: (s) => s.updatedAt,
-    }),
-  }),
 });
 
 builder.node(LocationRef, {
@@ -87,7 +72,8 @@ builder.node(LocationRef, {
       description:
         'The current service level; null for an archived location, which has none, and null (with its error at this path) when reading it fails.',
       complexity: UPSTREAM_CALL,
-      resolve: (l, _, ctx) => (l.archived ? null : ctx.loaders.serviceLevel.load(keyOf(l))),
+      resolve: async (l, _, ctx) =>
+        l.archived ? null : keyedLevel(keyOf(l), await ctx.loaders.serviceLevel.load(keyOf(l))),
     }),
     services: servicesConnectionField(
       t,
@@ -130,6 +116,10 @@ const ArchiveLocationSuccess = builder.objectRef<Archived>('ArchiveLocationSucce
   description: 'The location is archived and its nodes unclaimed.',
   fields: (t) => ({
     location: t.field(changedLocation('The archived location.')),
+    archivedLocationId: t.id({
+      description: 'Global ID of the archived location (it stays readable, with archived: true).',
+      resolve: (r) => toGlobalId('Location', r.key.customerId, r.key.locationId),
+    }),
     customer: t.field({
       type: CustomerRef,
       nullable: true,
@@ -160,7 +150,7 @@ const SetServiceLevelSuccess = builder
       serviceLevel: t.field({
         type: LocationServiceLevel,
         description: 'The level as the WiFi cloud answered it (or as the read-back found it).',
-        resolve: (r) => r.serviceLevel,
+        resolve: (r) => keyedLevel(r.key, r.serviceLevel),
       }),
       confirmedBy: t.field(confirmedByField),
       location: t.field(changedLocation('The location as it is now.')),
@@ -182,7 +172,7 @@ builder.mutationFields((t) => ({
       }),
       idempotencyKey: t.arg.string(idempotencyKeyArg),
     },
-    resolve: idempotent((_, { input }, ctx) => {
+    resolve: destructive((_, { input }, ctx) => {
       const key = input.locationId;
       return confirmWrite(ctx, {
         operation: 'archiveLocation',
@@ -208,7 +198,7 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: SetServiceLevelInput, required: true, description: 'What to change.' }),
       idempotencyKey: t.arg.string(idempotencyKeyArg),
     },
-    resolve: idempotent(async (_, { input }, ctx) => {
+    resolve: destructive(async (_, { input }, ctx) => {
       const key = input.locationId;
       const result = await confirmWrite(ctx, {
         operation: 'setServiceLevel',

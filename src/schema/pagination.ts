@@ -1,4 +1,3 @@
-import { cursorToOffset, offsetToCursor } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import type { ServicePageKey } from '../loaders.js';
@@ -12,6 +11,34 @@ export interface ForwardPageArgs {
   after?: string | null;
   last?: number | null;
   before?: string | null;
+}
+
+/** What every cursor of a connection here encodes (the same text @pothos/plugin-relay's offset cursors use). */
+const CURSOR_PREFIX = 'OffsetConnection:';
+/** The largest offset a cursor may name: far past any list the backends hold, and a safe integer plus one. */
+const MAX_CURSOR_OFFSET = 2 ** 31;
+/** A decimal integer as `offsetToCursor` writes it: no sign, exponent, fraction, leading zero or spaces. */
+const CANONICAL_OFFSET = /^(?:0|[1-9][0-9]{0,9})$/;
+
+/** The cursor of the item at `offset`. */
+export function offsetToCursor(offset: number): string {
+  return Buffer.from(`${CURSOR_PREFIX}${offset}`, 'utf8').toString('base64');
+}
+
+/**
+ * The offset a cursor names, or undefined when it is not exactly one `offsetToCursor` makes. Stricter than
+ * plugin-relay's `cursorToOffset` (parseInt reads `1e12` as 1 and `12abc` as 12) and than Node's base64
+ * decoder (which skips characters it does not know): one offset has one cursor, and nothing else passes.
+ */
+export function cursorToOffset(cursor: string): number | undefined {
+  const text = Buffer.from(cursor, 'base64').toString('utf8');
+  if (Buffer.from(text, 'utf8').toString('base64') !== cursor || !text.startsWith(CURSOR_PREFIX)) {
+    return undefined;
+  }
+  const digits = text.slice(CURSOR_PREFIX.length);
+  if (!CANONICAL_OFFSET.test(digits)) return undefined;
+  const offset = Number(digits);
+  return offset <= MAX_CURSOR_OFFSET ? offset : undefined;
 }
 
 function badInput(message: string): GraphQLError {
@@ -28,15 +55,10 @@ export function pageWindow(args: ForwardPageArgs): { limit: number; offset: numb
     throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}.`);
   }
   if (args.after == null) return { limit, offset: 0 };
-  let offset: number;
-  try {
-    offset = cursorToOffset(args.after) + 1;
-  } catch {
-    throw badInput('after is not a cursor from this connection.');
-  }
-  if (!Number.isSafeInteger(offset) || offset < 1)
-    throw badInput('after is not a cursor from this connection.');
-  return { limit, offset };
+  const after = cursorToOffset(args.after);
+  if (after === undefined) throw badInput('after is not a cursor from this connection.');
+  // `after` names the last item seen: the page starts at the next one.
+  return { limit, offset: after + 1 };
 }
 
 /** Resolves one page of services into a connection with `totalCount` from the upstream `count`. */

@@ -54,6 +54,8 @@ export type OwnerList = Pick<ServicePageKey, 'scope' | 'ownerId'>;
 
 /** The service with this id in its owner's list (any status), or null. */
 async function refetch(ctx: Context, list: OwnerList, owner: ServiceOwner, serviceId: string) {
+  // Only the id as the backend writes it: Number() would also read `08001` or `0x1F41` as service 8001.
+  if (!/^(?:0|[1-9][0-9]{0,14})$/.test(serviceId)) return null;
   const id = Number(serviceId);
   const found = await findService(
     (page) => ctx.loaders.servicePage.load({ ...list, status: 'ALL', ...page }),

@@ -4,6 +4,12 @@ import { forgetServices } from '../loaders.js';
 import type { Context } from '../context.js';
 import { OutcomeUnknownError } from '../errors.js';
 import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
+import {
+  type ActiveQuantities,
+  activeQuantities,
+  decreaseOutcome,
+  type SkuRemoval,
+} from '../domain/decrease.js';
 import type { Customer, Location } from '../upstream/plume.js';
 import { MAX_PAGE_SIZE, serviceStatusFilters, type Service } from '../upstream/services.js';
 import { servicesErrors } from './errors.js';
@@ -26,7 +32,8 @@ import {
   SubAccountServiceRef,
 } from './refs.js';
 import { type OwnerList } from './service-types.js';
-import { idempotencyKeyArg, idempotent } from '../workflows/idempotency.js';
+import { idempotencyKeyArg } from '../workflows/idempotency.js';
+import { destructive } from './mutation.js';
 
 /**
  * Services (SKUs) from the services backend, on locations and on customers' sub-accounts, and the
@@ -248,7 +255,9 @@ async function changeSubAccount(
     operation: string;
     safeToRetry: boolean;
     change: (subAccountId: string) => Promise<Service[]>;
-    check: (subAccountId: string) => Promise<Service[] | undefined>;
+    /** Facts read before a keyed change, for `check` (see DestructiveWrite.prepare). */
+    prepare?: (subAccountId: string) => Promise<unknown>;
+    check: (subAccountId: string, facts?: unknown) => Promise<Service[] | undefined>;
   },
 ) {
   const customer = await ctx.loaders.customer.load(customerId);
@@ -257,16 +266,52 @@ async function changeSubAccount(
     customer,
     services: owned(services, { customerId: customer.id }),
   });
+  const prepare = spec.prepare;
   return confirmWrite(ctx, {
     operation: spec.operation,
     safeToRetry: spec.safeToRetry,
+    prepare: prepare && (() => prepare(subAccountId)),
     write: async () => withCustomer(await spec.change(subAccountId)),
-    check: async () => {
-      const stopped = await spec.check(subAccountId);
+    check: async (facts) => {
+      const stopped = await spec.check(subAccountId, facts);
       return stopped && withCustomer(stopped);
     },
     forget: () => forgetServices(ctx.loaders),
   });
+}
+
+/** The sub-account's active quantities of the SKUs a decrease names; undefined if they do not fit one page. */
+async function quantitiesOf(
+  ctx: Context,
+  subAccountId: string,
+  removals: SkuRemoval[],
+  agreementId?: number,
+) {
+  const page = await ctx.services.listSubAccountServices(subAccountId, readBackFilter(agreementId));
+  if (page.services.length !== page.count) return undefined;
+  return { services: page.services, quantities: activeQuantities(page.services, removals) };
+}
+
+/**
+ * Whether a decrease took effect, from the quantities recorded before it: the services it changed when it
+ * did, undefined when it did not. OutcomeUnknownError when no read can tell (nothing recorded, or the
+ * quantities moved otherwise).
+ */
+async function decreaseApplied(
+  ctx: Context,
+  subAccountId: string,
+  removals: SkuRemoval[],
+  agreementId: number | undefined,
+  before: ActiveQuantities | undefined,
+): Promise<Service[] | undefined> {
+  const now = before && (await quantitiesOf(ctx, subAccountId, removals, agreementId));
+  const outcome = now ? decreaseOutcome(before, now.quantities, removals) : 'unknown';
+  if (outcome === 'unknown') throw new OutcomeUnknownError('reduceSubAccountServices', false);
+  if (outcome === 'notApplied') return undefined;
+  const changed = new Set(
+    removals.filter((r) => now!.quantities[r.sku] !== before![r.sku]).map((r) => r.sku),
+  );
+  return now!.services.filter((s) => changed.has(s.sku));
 }
 
 builder.mutationFields((t) => ({
@@ -280,7 +325,7 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: CancelServicesInput, required: true, description: 'What to change.' }),
       idempotencyKey: t.arg.string(idempotencyKeyArg),
     },
-    resolve: idempotent(async (_, { input }, ctx) => {
+    resolve: destructive(async (_, { input }, ctx) => {
       const location = await ctx.loaders.location.load(input.locationId);
       const locationId = ctx.mapping.servicesLocationId(location);
       const locationAccountId = input.locationAccountId ?? undefined;
@@ -313,28 +358,29 @@ builder.mutationFields((t) => ({
   reduceSubAccountServices: t.field({
     type: ReduceSubAccountServicesSuccess,
     description:
-      "Decreases SKU quantities on a customer's sub-account; a quantity reaching 0 stops the service (services contract: Services: Cancel (Account)). If the backend does not answer, the outcome is OutcomeUnknownError with safeToRetry false: a quantity read afterwards cannot show whether this decrease was applied, and a repeat would subtract again.",
+      "Decreases SKU quantities on a customer's sub-account; a quantity reaching 0 stops the service (services contract: Services: Cancel (Account)). If the backend does not answer, the outcome is OutcomeUnknownError with safeToRetry false (a repeat would subtract again), unless an idempotencyKey was given: the gateway then records the quantities before the decrease, and a read afterwards (or a retry with the same key) tells whether it was applied.",
     errors: { types: [...servicesErrors, OutcomeUnknownError] },
     complexity: UPSTREAM_CALL,
     args: {
       input: t.arg({ type: ReduceSubAccountServicesInput, required: true, description: 'What to change.' }),
       idempotencyKey: t.arg.string(idempotencyKeyArg),
     },
-    resolve: idempotent((_, { input }, ctx) =>
-      changeSubAccount(ctx, input.customerId, {
+    resolve: destructive((_, { input }, ctx) => {
+      const removals = input.skuRemovals.map((r) => ({ sku: r.sku, quantity: r.quantity ?? 1 }));
+      const agreementId = input.agreementId ?? undefined;
+      return changeSubAccount(ctx, input.customerId, {
         operation: 'reduceSubAccountServices',
         // NOT safe: a second decrease subtracts again.
         safeToRetry: false,
         change: (subAccountId) =>
-          ctx.services.reduceSubAccountServices({
-            subAccountId,
-            skuRemovals: input.skuRemovals.map((r) => ({ sku: r.sku, quantity: r.quantity ?? 1 })),
-            agreementId: input.agreementId ?? undefined,
-          }),
-        // Without the quantities from before the call, no read can tell whether it was applied.
-        check: async () => undefined,
-      }),
-    ),
+          ctx.services.reduceSubAccountServices({ subAccountId, skuRemovals: removals, agreementId }),
+        // Under an idempotency key the quantities before are recorded, so a read can tell afterwards.
+        prepare: async (subAccountId) =>
+          (await quantitiesOf(ctx, subAccountId, removals, agreementId))?.quantities,
+        check: (subAccountId, before) =>
+          decreaseApplied(ctx, subAccountId, removals, agreementId, before as ActiveQuantities | undefined),
+      });
+    }),
   }),
   cancelAllSubAccountServices: t.field({
     type: CancelAllSubAccountServicesSuccess,
@@ -350,7 +396,7 @@ builder.mutationFields((t) => ({
       }),
       idempotencyKey: t.arg.string(idempotencyKeyArg),
     },
-    resolve: idempotent((_, { input }, ctx) => {
+    resolve: destructive((_, { input }, ctx) => {
       const agreementId = input.agreementId ?? undefined;
       return changeSubAccount(ctx, input.customerId, {
         operation: 'cancelAllSubAccountServices',

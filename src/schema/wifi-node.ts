@@ -2,9 +2,10 @@ import { builder } from '../builder.js';
 import { NoClaimedNodesError, NodeAlreadyUnclaimedError, OutcomeUnknownError } from '../errors.js';
 import { forgetLocation, type LocationKey } from '../loaders.js';
 import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
-import { idempotencyKeyArg, idempotent } from '../workflows/idempotency.js';
+import { idempotencyKeyArg } from '../workflows/idempotency.js';
+import { destructive } from './mutation.js';
 import { wifiErrors } from './errors.js';
-import { locationGlobalIdSchema, serialNumberSchema, splitIds } from './ids.js';
+import { locationGlobalIdSchema, serialNumberSchema, splitIds, toGlobalId } from './ids.js';
 import { UPSTREAM_CALL } from './limits.js';
 import { confirmedByField } from './read-back.js';
 import { LocationRef, WifiNodeRef } from './refs.js';
@@ -87,6 +88,11 @@ const UnclaimNodeSuccess = builder
     description: 'The node is unclaimed and can be shipped back for replacement.',
     fields: (t) => ({
       serialNumber: t.exposeString('serialNumber', { description: 'The unclaimed serial number.' }),
+      unclaimedNodeId: t.id({
+        description:
+          "Global ID of the unclaimed WifiNode, which no longer exists at the location: remove it from a client's store (Relay's @deleteRecord, Apollo's cache.evict).",
+        resolve: (r) => toGlobalId('WifiNode', r.key.customerId, r.key.locationId, r.serialNumber),
+      }),
       confirmedBy: t.field(confirmedByField),
       location: t.field({
         type: LocationRef,
@@ -112,7 +118,7 @@ builder.mutationField('unclaimNode', (t) =>
       input: t.arg({ type: UnclaimNodeInput, required: true, description: 'What to change.' }),
       idempotencyKey: t.arg.string(idempotencyKeyArg),
     },
-    resolve: idempotent((_, { input }, ctx) => {
+    resolve: destructive((_, { input }, ctx) => {
       const key = input.locationId;
       const { serialNumber } = input;
       return confirmWrite(ctx, {

@@ -9,6 +9,7 @@ import { restoreLocation } from '../workflows/restore-location.js';
 import { suspendLocation } from '../workflows/suspend-location.js';
 import { runWorkflow, type Workflow, type WorkflowInput } from '../workflows/runner.js';
 import { idempotencyKeySchema } from '../workflows/idempotency.js';
+import { answeredAsData } from './mutation.js';
 import { servicesErrors } from './errors.js';
 import { customerRefSchema, locationGlobalIdSchema } from './ids.js';
 import { WorkflowReportRef } from './workflow-report.js';
@@ -52,7 +53,7 @@ const CancelCustomerAccountInput = builder.inputType('CancelCustomerAccountInput
   }),
 });
 
-const SuspensionLevel = builder.enumType('SuspensionLevel', {
+export const SuspensionLevel = builder.enumType('SuspensionLevel', {
   description: 'The level a suspension sets.',
   values: {
     NO_SERVICE: { value: 'noService', description: 'No WiFi on the access points (non-payment).' },
@@ -93,7 +94,7 @@ function workflowField<I extends WorkflowInput>(
       errors: { types: [...servicesErrors, ...extraErrors] },
       extensions: { [AUDITS_ITSELF]: true },
       args: { input: t.arg({ type: input, required: true, description: 'What to do.' }) },
-      resolve: (_, args, ctx) => runWorkflow(ctx, workflow, (args as { input: I }).input),
+      resolve: answeredAsData((_, args, ctx) => runWorkflow(ctx, workflow, (args as { input: I }).input)),
     }),
   );
 }

@@ -17,6 +17,10 @@ function redact(error: GraphQLError, hideSuggestions: boolean): GraphQLError {
   const message = hideSuggestions ? error.message.replace(SUGGESTION, '') : error.message;
   const { originalError, ...extensions } = error.extensions ?? {};
   if (message === error.message && originalError === undefined) return error;
+  // Yoga answers a body that is not JSON with 400 even under `application/json` because of this
+  // `originalError`; without it the error's `spec` flag would turn the status into 200.
+  const http = extensions.http as { spec?: boolean } | undefined;
+  if (originalError !== undefined && http?.spec) extensions.http = { ...http, spec: false };
   return new GraphQLError(message, {
     nodes: error.nodes,
     source: error.source,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createComplexityRule } from '@pothos/plugin-complexity';
 import {
@@ -9,6 +10,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestLimits } from '../config.js';
+import { BoundedCache } from './bounded-cache.js';
 
 /**
  * Document limits, all checked before execution, so a refused request makes no upstream call:
@@ -72,9 +74,7 @@ function useDocumentLimits(limits: RequestLimits): Plugin {
  * else the document asks stays bounded by the other limits and the call budget.)
  */
 function useCostLimit(maxCost: number): Plugin {
-  // The estimate walks the whole document (3% of a one-field request's CPU): it is kept per document (Yoga's
-  // parser cache hands back the same DocumentNode for the same text), operation and variables.
-  const costs = new WeakMap<DocumentNode, Map<string, number>>();
+  const costs = new BoundedCache<number>(COST_CACHE_BYTES, (key) => key.length + COST_ENTRY_OVERHEAD);
   const estimate = (args: ExecutionArgs): number => {
     let cost = 0;
     const rule = createComplexityRule({
@@ -89,17 +89,14 @@ function useCostLimit(maxCost: number): Plugin {
     validate(args.schema, args.document, [rule]);
     return cost;
   };
+  const key = costKey();
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      let byInput = costs.get(args.document);
-      if (!byInput) costs.set(args.document, (byInput = new Map()));
-      const key = `${args.operationName ?? ''}:${args.variableValues ? JSON.stringify(args.variableValues) : ''}`;
-      let cost = byInput.get(key);
+      const cacheKey = key(args);
+      let cost = cacheKey === undefined ? undefined : costs.get(cacheKey);
       if (cost === undefined) {
         cost = estimate(args);
-        // Bounded: a client varying its variables gets no cache, not a growing one.
-        if (byInput.size >= MAX_CACHED_INPUTS) byInput.clear();
-        byInput.set(key, cost);
+        if (cacheKey !== undefined) costs.set(cacheKey, cost);
       }
       if (cost <= maxCost) return;
       const refusal = new GraphQLError(
@@ -111,7 +108,39 @@ function useCostLimit(maxCost: number): Plugin {
   };
 }
 
-const MAX_CACHED_INPUTS = 64;
+/**
+ * The estimate walks the whole document (3% of a one-field request's CPU), so it is cached, keyed by the
+ * document, the operation and a hash of the variables: never the variables themselves, which a client
+ * makes up to MAX_REQUEST_BODY_BYTES long (3,840 requests of 95 KB once held 400 MB). Documents are
+ * numbered as they come (Yoga's parser cache hands back the same DocumentNode for the same text); a
+ * document parsed anew gets a new number, and its old entries age out. Keys are about 70 characters, so
+ * the byte bound is also a bound on entries (~10,000 in 2 MB).
+ */
+function costKey(): (args: ExecutionArgs) => string | undefined {
+  const numbers = new WeakMap<DocumentNode, number>();
+  let next = 0;
+  return (args) => {
+    let document = numbers.get(args.document);
+    if (document === undefined) numbers.set(args.document, (document = next++));
+    const operation = args.operationName ?? '';
+    // An operation name is at most what the body holds; a long one is not worth a cache entry.
+    if (operation.length > MAX_CACHED_NAME) return undefined;
+    const variables = args.variableValues;
+    if (!variables || Object.keys(variables).length === 0) return `${document}:${operation}`;
+    // src/security/variables.ts refused deep variables before parsing; without it, no cache, not a crash.
+    let serialized: string;
+    try {
+      serialized = JSON.stringify(variables);
+    } catch {
+      return undefined;
+    }
+    return `${document}:${operation}:${createHash('sha256').update(serialized).digest('base64')}`;
+  };
+}
+
+const COST_CACHE_BYTES = 2_000_000;
+const COST_ENTRY_OVERHEAD = 120;
+const MAX_CACHED_NAME = 100;
 
 export function useRequestLimits(limits: RequestLimits): Plugin[] {
   return [useDocumentLimits(limits), useCostLimit(limits.maxCost)];

@@ -1,81 +1,136 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import { z } from 'zod';
+import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
+import { normalizeId, type PersistedDocuments, sha256Hex } from './persisted-manifests.js';
 
 /**
- * Persisted operations: the first-party clients' documents (clients/**\/*.graphql), known to the gateway
- * by their sha256 hash through the manifest codegen writes (clients/generated/persisted-documents.json).
- * A client sends the hash instead of the document, as Apollo's APQ extension
- * `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"<hex>"}}}` or as a GraphQL-over-HTTP
- * `{"documentId":"sha256:<hex>"}`. Nothing is ever registered at run time: only the manifest's documents
- * are known.
+ * Persisted operations: documents known to the gateway by id, from the manifests the clients' tooling
+ * writes (src/security/persisted-manifests.ts) and, in `allow` mode, registered at run time by APQ.
+ * Each client sends the id its way: Apollo's link and urql's persisted exchange as the APQ extension
+ * `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"<hex>"}}}`, GraphQL-over-HTTP clients as
+ * `documentId` (`sha256:<hex>` or `<hex>`), Relay as `doc_id` (or `id`).
  *
- * - `off`: documents only; hashes are not looked up.
- * - `allow`: a known hash runs its document; any document runs too.
- * - `require`: only known hashes run; a document is refused (PERSISTED_QUERY_ONLY).
+ * - `off`: documents only; ids are not looked up.
+ * - `allow`: a known id runs its document; any document runs too; a document sent beside its APQ hash is
+ *   registered in the shared store (every replica then knows it), so the next request sends the hash alone.
+ * - `require`: only the manifests' ids run; a document is refused (PERSISTED_QUERY_ONLY). Registered
+ *   documents do not count: the manifests are the allow-list.
+ *
+ * Refusals carry HTTP statuses per the GraphQL-over-HTTP spec: 404 (unknown id) and 400 (document refused)
+ * under `application/graphql-response+json`, 200 under legacy `application/json` (`spec: true`, as Yoga
+ * does for its own request errors); a request with neither id nor document, or a hash that is not its
+ * document's, is not a well-formed request: 400 under both.
  */
 export type PersistedOperationsMode = 'off' | 'allow' | 'require';
 
-export const DEFAULT_MANIFEST = fileURLToPath(
-  new URL('../../clients/generated/persisted-documents.json', import.meta.url),
-);
+/** The request parameters that name a persisted document (besides the APQ extension). */
+export const DOCUMENT_ID_PARAMS = ['documentId', 'doc_id', 'id'] as const;
 
-/** The request parameter that names a persisted document (besides the APQ extension). */
-export const DOCUMENT_ID_PARAM = 'documentId';
+/** Longer documents still run in `allow` mode but are not registered: they are sent whole each time. */
+export const MAX_REGISTERED_DOCUMENT_BYTES = 10_000;
 
-const manifestSchema = z.record(z.string().regex(/^sha256:[0-9a-f]{64}$/), z.string().min(1));
-
-/** Reads the manifest once, at start-up: a missing or malformed file stops the gateway with its path. */
-export function loadManifest(path: string): Map<string, string> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`Persisted operations manifest ${path} cannot be read: ${(error as Error).message}`);
-  }
-  const manifest = manifestSchema.safeParse(parsed);
-  if (!manifest.success) {
-    throw new Error(
-      `Persisted operations manifest ${path} is not { "sha256:<hex>": "<document>" }: ${manifest.error.issues[0]?.message}`,
-    );
-  }
-  return new Map(Object.entries(manifest.data));
+/** Where APQ keeps documents: the gateway's shared store (src/store/). */
+export interface DocumentRegistry {
+  getDocument(hash: string): Promise<string | undefined>;
+  putDocument(hash: string, document: string): Promise<void>;
 }
 
-/** The document id of a request: `documentId`, or the APQ extension's hash, as the manifest's key. */
-function persistedOperationId(params: GraphQLParams): string | null {
-  const documentId = (params as Record<string, unknown>)[DOCUMENT_ID_PARAM];
-  if (typeof documentId === 'string') return documentId;
+export interface PersistedOperationsOptions {
+  manifests: PersistedDocuments;
+  /** APQ registration (`allow` mode only); none: nothing is registered. */
+  registry?: DocumentRegistry;
+  /** A store failure: the request goes on as if the document were unknown (the client resends it). */
+  onRegistryError?: (error: unknown) => void;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+const refusal = (code: string, message: string, http: { status: number; spec?: boolean }) =>
+  createGraphQLError(message, { extensions: { code, http } });
+
+// Apollo's link and urql's exchange recognise this message and resend the document (in `allow` mode).
+const notFound = () =>
+  refusal('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound', { status: 404, spec: true });
+const documentRefused = () =>
+  refusal(
+    'PERSISTED_QUERY_ONLY',
+    'Only persisted operations are accepted here: send the hash of a published client document, not a document.',
+    { status: 400, spec: true },
+  );
+const idRequired = () =>
+  refusal(
+    'PERSISTED_QUERY_ID_REQUIRED',
+    'Send a document (query), or a persisted operation id (documentId, doc_id, or the persistedQuery extension).',
+    { status: 400 },
+  );
+const hashMismatch = () =>
+  refusal('PERSISTED_QUERY_HASH_MISMATCH', 'The persistedQuery hash is not the sha256 of the query sent.', {
+    status: 400,
+  });
+
+/** The APQ extension's hash, when the request carries a version 1 one. */
+function apqHash(params: GraphQLParams): string | undefined {
   const apq = (params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } })
     ?.persistedQuery;
-  return apq?.version === 1 && typeof apq.sha256Hash === 'string' ? `sha256:${apq.sha256Hash}` : null;
+  return apq?.version === 1 && typeof apq.sha256Hash === 'string' ? apq.sha256Hash : undefined;
+}
+
+/**
+ * The id a request names a document by, as the manifests key it; undefined when it names none. Yoga's
+ * GET parser keeps only query, variables, operationName and extensions: a GET's id is read from its URL.
+ */
+function persistedOperationId(params: GraphQLParams, request: Request): string | undefined {
+  const url = request.method === 'GET' ? new URL(request.url).searchParams : undefined;
+  for (const name of DOCUMENT_ID_PARAMS) {
+    const value = (params as Record<string, unknown>)[name] ?? url?.get(name);
+    if (typeof value === 'string' && value) return normalizeId(value);
+  }
+  const hash = apqHash(params);
+  return hash ? normalizeId(hash) : undefined;
 }
 
 export function usePersistedOperationsMode(
   mode: Exclude<PersistedOperationsMode, 'off'>,
-  manifest: ReadonlyMap<string, string>,
+  { manifests, registry, onRegistryError = () => {} }: PersistedOperationsOptions,
 ): Plugin {
-  return usePersistedOperations({
-    allowArbitraryOperations: mode === 'allow',
-    extractPersistedOperationId: persistedOperationId,
-    getPersistedOperation: (id) => manifest.get(id) ?? null,
-    customErrors: {
-      // Apollo clients recognise this message and resend the whole document (useful in `allow` mode).
-      notFound: {
-        message: 'PersistedQueryNotFound',
-        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
-      },
-      persistedQueryOnly: {
-        message:
-          'Only persisted operations are accepted here: send the hash of a published client document, not a document.',
-        extensions: { code: 'PERSISTED_QUERY_ONLY' },
-      },
-      keyNotFound: {
-        message: `Send a document (query), or a persisted operation's hash (${DOCUMENT_ID_PARAM}, or the persistedQuery extension).`,
-        extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' },
-      },
+  const apq = mode === 'allow' ? registry : undefined;
+  /** Documents sent beside their hash, registered once they validate and are about to run. */
+  const toRegister = new WeakMap<Request, { hash: string; document: string }>();
+
+  // Synchronous unless a lookup or a registration needs the store: a hook that returns a promise costs
+  // every request a turn of the event loop.
+  return {
+    onParams({ params, request, setParams }) {
+      if (typeof params.query === 'string' && params.query) {
+        if (mode === 'require') throw documentRefused();
+        const hash = apqHash(params);
+        if (hash === undefined) return;
+        if (sha256Hex(params.query) !== hash) throw hashMismatch();
+        const small = Buffer.byteLength(params.query) <= MAX_REGISTERED_DOCUMENT_BYTES;
+        if (apq && small && !manifests.documents.has(hash)) {
+          toRegister.set(request, { hash, document: params.query });
+        }
+        return;
+      }
+      // Not a string: Yoga's own check answers that (400).
+      if (params.query != null && params.query !== '') return;
+      const id = persistedOperationId(params, request);
+      if (id === undefined) throw idRequired();
+      const use = (document: string | undefined) => {
+        if (document === undefined) throw notFound();
+        setParams({ ...params, query: document });
+      };
+      const known = manifests.documents.get(id);
+      if (known !== undefined || !apq || !SHA256_HEX.test(id)) return use(known);
+      return apq.getDocument(id).then(use, (error: unknown) => {
+        onRegistryError(error);
+        use(undefined);
+      });
     },
-  });
+    onExecute({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      const pending = request && toRegister.get(request);
+      if (!apq || !pending) return;
+      toRegister.delete(request);
+      return apq.putDocument(pending.hash, pending.document).catch(onRegistryError);
+    },
+  };
 }

@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { type Claim, type GatewayStore, type Lease, LeaseLostError, type StoreOptions } from './store.js';
+import {
+  type Claim,
+  type GatewayStore,
+  type Lease,
+  LeaseLostError,
+  REGISTERED_DOCUMENTS,
+  type StoreOptions,
+} from './store.js';
 
 interface MemoryRecord {
   fingerprint: string;
   finished: boolean;
   data?: unknown;
   expiresAt: number;
-  owner?: string;
+  owner: string;
+  startedBy: string;
   leaseUntil: number;
+  holdUntil: number;
 }
 
 /**
@@ -27,45 +36,49 @@ export class MemoryStore implements GatewayStore {
     return this.records.get(key);
   }
 
-  async claim(key: string, fingerprint: string): Promise<Claim> {
+  async claim(key: string, fingerprint: string, requestId: string): Promise<Claim> {
     // Expired records go when touched; a sweep now and then drops those never touched again.
     if (++this.claims % 1000 === 0) for (const k of [...this.records.keys()]) this.live(k);
     const now = Date.now();
     const record = this.live(key);
     if (record && record.fingerprint !== fingerprint) return { kind: 'mismatch' };
     if (record?.finished) return { kind: 'finished', outcome: structuredClone(record.data) };
-    if (record?.owner && record.leaseUntil > now) return { kind: 'busy' };
+    const heldUntil = Math.max(record?.leaseUntil ?? 0, record?.holdUntil ?? 0);
+    if (heldUntil > now) return { kind: 'busy', retryAfterMs: heldUntil - now };
     const owner = randomUUID();
     const leaseUntil = now + this.options.leaseMs;
+    const startedBy = record?.startedBy ?? requestId;
     if (record) Object.assign(record, { owner, leaseUntil });
-    else
-      this.records.set(key, {
-        fingerprint,
-        finished: false,
-        expiresAt: now + this.options.ttlMs,
-        owner,
-        leaseUntil,
-      });
-    return { kind: 'claimed', lease: { key, owner }, saved: structuredClone(record?.data) };
+    else {
+      const expiresAt = now + this.options.ttlMs;
+      const fresh = { fingerprint, finished: false, expiresAt, owner, startedBy, leaseUntil, holdUntil: 0 };
+      this.records.set(key, fresh);
+    }
+    const lease = { key, owner, fingerprint, startedBy };
+    return { kind: 'claimed', lease, saved: structuredClone(record?.data) };
   }
 
   private owned(lease: Lease): MemoryRecord {
     const record = this.live(lease.key);
-    if (!record || record.owner !== lease.owner || record.leaseUntil <= Date.now())
-      throw new LeaseLostError(lease.key);
+    if (!record || record.owner !== lease.owner) throw new LeaseLostError(lease.key);
     return record;
   }
 
-  async save(lease: Lease, data: unknown, finished: boolean): Promise<void> {
+  async save(lease: Lease, data: unknown, finished: boolean, holdUntil = 0): Promise<void> {
     const record = this.owned(lease);
     record.data = structuredClone(data);
     record.finished = finished;
+    record.holdUntil = holdUntil;
     record.leaseUntil = Date.now() + this.options.leaseMs;
+  }
+
+  async renew(lease: Lease): Promise<void> {
+    this.owned(lease).leaseUntil = Date.now() + this.options.leaseMs;
   }
 
   async release(lease: Lease): Promise<void> {
     const record = this.live(lease.key);
-    if (record?.owner === lease.owner) record.owner = undefined;
+    if (record?.owner === lease.owner) record.leaseUntil = 0;
   }
 
   async rememberLevel(location: string, level: string): Promise<boolean> {
@@ -83,4 +96,28 @@ export class MemoryStore implements GatewayStore {
   }
 
   async close(): Promise<void> {}
+
+  /** Registered documents, least recently used first (a Map keeps insertion order). */
+  private readonly documents = new Map<string, { document: string; expiresAt: number }>();
+
+  async getDocument(hash: string): Promise<string | undefined> {
+    const entry = this.documents.get(hash);
+    if (!entry) return undefined;
+    this.documents.delete(hash);
+    if (entry.expiresAt <= Date.now()) return undefined;
+    this.documents.set(hash, {
+      document: entry.document,
+      expiresAt: Date.now() + REGISTERED_DOCUMENTS.ttlMs,
+    });
+    return entry.document;
+  }
+
+  async putDocument(hash: string, document: string): Promise<void> {
+    this.documents.delete(hash);
+    this.documents.set(hash, { document, expiresAt: Date.now() + REGISTERED_DOCUMENTS.ttlMs });
+    for (const oldest of this.documents.keys()) {
+      if (this.documents.size <= REGISTERED_DOCUMENTS.maxInMemory) break;
+      this.documents.delete(oldest);
+    }
+  }
 }

@@ -126,3 +126,32 @@ export class CircuitBreaker {
     return sum;
   }
 }
+
+/**
+ * A backend's own "not before": after it answered 429 (or 503) with `Retry-After`, every attempt to it fails
+ * fast until then, as an open breaker does (the same place in http.ts asks both, before any call). It is
+ * kept apart from the breaker's state because it says nothing about the backend's health: a 429 proves the
+ * backend up, and the breaker counts it so. One per backend (HttpClient), shared by all its requests.
+ */
+export class RetryAfterWindow {
+  private until = 0;
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  /** Holds calls back for `ms` (already capped by parseRetryAfter); an earlier end never shortens a later one. */
+  hold(ms: number): void {
+    this.until = Math.max(this.until, this.now() + ms);
+  }
+
+  /**
+   * Milliseconds left before calls may go out again; 0 when they may now. The last few milliseconds count as
+   * passed: a retry that slept for exactly the Retry-After may wake a moment early by this clock.
+   */
+  remainingMs(): number {
+    const left = this.until - this.now();
+    return left > CLOCK_SLACK_MS ? left : 0;
+  }
+}
+
+/** Timers may fire this much earlier than performance.now() says (the event loop caches its clock). */
+const CLOCK_SLACK_MS = 25;

@@ -17,6 +17,16 @@ export interface CallContext {
   deadline?: RequestDeadline;
   /** The request's budget of upstream calls and its record of them (audit, upstream request ids). */
   ledger?: UpstreamLedger;
+  /** Paces the calls of bulk work (src/bulk/pacer.ts); interactive requests have none. */
+  pace?: UpstreamPacer;
+}
+
+/** A rate shared by every replica's bulk work toward each backend, and the backend's 429s that slow it. */
+export interface UpstreamPacer {
+  /** Resolves when this call may go out; rejects (RateLimitedError) when its turn is past the deadline. */
+  before(upstream: UpstreamName, deadline?: RequestDeadline): Promise<void>;
+  /** The backend answered 429: hold all bulk work toward it back for its Retry-After (or a default). */
+  rateLimited(upstream: UpstreamName, retryAfterMs: number | undefined): void;
 }
 
 /** An upstream path: `path` is encoded and sent; `route` is its template (`/api/Customers/{id}`) for labels. */
@@ -38,8 +48,8 @@ export interface UpstreamCallEnd {
   status?: number;
   durationMs: number;
   upstreamRequestId?: string;
-  /** Why no usable answer came: `timeout`, `aborted`, `network`, `malformed`. */
-  failure?: 'timeout' | 'aborted' | 'network' | 'malformed';
+  /** Why no usable answer came: `timeout`, `aborted`, `network`, `malformed`, `too-large` (unread body). */
+  failure?: 'timeout' | 'aborted' | 'network' | 'malformed' | 'too-large';
   /** 1 for the first attempt, 2 for the first retry (only reads are retried). */
   attempt?: number;
 }

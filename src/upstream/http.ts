@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { UpstreamError, UpstreamUnavailableError } from '../errors.js';
+import { RateLimitedError, UpstreamError, UpstreamUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { type BreakerOptions, type BreakerState, CircuitBreaker } from './breaker.js';
+import { type BreakerOptions, type BreakerState, CircuitBreaker, RetryAfterWindow } from './breaker.js';
 import type {
   CallContext,
   UpstreamCallEnd,
@@ -14,6 +14,7 @@ import type {
 } from './call.js';
 import {
   backoffMs,
+  isBackendWideRetryAfter,
   isRetryableMethod,
   isRetryableStatus,
   parseRetryAfter,
@@ -56,6 +57,8 @@ export interface HttpClientOptions {
   observers?: readonly UpstreamObserver[];
   /** Retries of reads; none when absent. */
   retry?: RetryOptions;
+  /** Largest answer body read (UPSTREAM_MAX_BODY_BYTES); DEFAULT_MAX_BODY_BYTES when absent. */
+  maxBodyBytes?: number;
   /** This backend's circuit breaker; none when absent. */
   breaker?: BreakerOptions;
   /** The jitter's random source (tests may pass a fixed one). */
@@ -73,6 +76,9 @@ export class HttpClient {
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly breaker?: CircuitBreaker;
+  private readonly maxBodyBytes: number;
+  /** The backend's last Retry-After (429, 503): until it passes, attempts fail fast (RateLimitedError). */
+  private readonly retryAfter = new RetryAfterWindow();
 
   constructor(
     readonly upstream: UpstreamName,
@@ -81,6 +87,7 @@ export class HttpClient {
   ) {
     const url = new URL(baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.pool = new Pool(url.origin, {
       connections: options.connections,
       keepAliveTimeout: 30_000,
@@ -121,7 +128,11 @@ export class HttpClient {
       const result = await this.attempt(req, call, attempt);
       if (result.ok) return result.value;
       if (!retry || !result.retryable || attempt > retry.retries) throw result.error;
-      const wait = backoffMs(retry, attempt, result.retryAfterMs, this.options.random);
+      // Never sooner than the backend's window, which another request may have set longer meanwhile.
+      const wait = Math.max(
+        backoffMs(retry, attempt, result.retryAfterMs, this.options.random),
+        this.retryAfter.remainingMs(),
+      );
       const left = call.deadline?.remainingMs() ?? this.options.timeoutMs;
       if (wait + MIN_ATTEMPT_MS > left || (call.ledger && call.ledger.remaining <= 0)) throw result.error;
       const signal = abortSignalOf(call);
@@ -139,9 +150,19 @@ export class HttpClient {
       method: req.method,
       route,
     };
+    // Bulk work waits for its turn toward this backend first (interactive requests have no pacer).
+    if (call.pace) await call.pace.before(this.upstream, call.deadline);
     const left = call.deadline?.remainingMs();
     if (left === 0) {
       throw new UpstreamError(this.upstream, req.operation, `the request's deadline passed before the call`);
+    }
+    const holdMs = this.retryAfter.remainingMs();
+    if (holdMs > 0) {
+      this.options.logger.debug(
+        { upstream: this.upstream, operation: req.operation, requestId: call.requestId, holdMs },
+        `upstream ${req.method} ${req.operation} refused: Retry-After not yet passed`,
+      );
+      throw new RateLimitedError(this.upstream, holdMs);
     }
     const permit = this.breaker ? this.breaker.tryAcquire() : 'call';
     if (!permit) {
@@ -219,7 +240,8 @@ export class HttpClient {
     const outer = abortSignalOf(call);
     let status: number | undefined;
     let response: Dispatcher.ResponseData;
-    let text: string;
+    /** Undefined: the answer's body was larger than `maxBodyBytes`, and left unread. */
+    let text: string | undefined;
     try {
       response = await this.pool.request({
         method: req.method,
@@ -229,7 +251,7 @@ export class HttpClient {
         ...(outer ? { signal: outer } : {}),
       });
       status = response.statusCode;
-      text = await response.body.text();
+      text = await readCapped(response, this.maxBodyBytes);
     } catch (cause) {
       if (call.signal?.aborted || call.deadline?.abandoned) {
         // The client went away, or the answer was sent without this call: expected, logged once at debug.
@@ -257,23 +279,46 @@ export class HttpClient {
       return { ok: false, error, retryable: true };
     }
 
-    const body = parseJson(text);
+    const body = text === undefined ? undefined : parseJson(text);
+    const unread =
+      text === undefined
+        ? ` (its body, over UPSTREAM_MAX_BODY_BYTES of ${this.maxBodyBytes} bytes, unread)`
+        : '';
     const upstreamRequestId = this.options.upstreamRequestId?.(body);
     report(status >= 500 ? 'down' : 'up');
 
     if (status < 200 || status >= 300) {
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+      if (retryAfterMs !== undefined && isBackendWideRetryAfter(status)) this.retryAfter.hold(retryAfterMs);
+      if (status === 429) {
+        call.pace?.rateLimited(this.upstream, retryAfterMs);
+        // Either backend's 429, here for both: the request was not acted on (a write did not happen), so
+        // it is a typed outcome rather than a masked fault; a read may still try again.
+        log('warn', finish({ status, upstreamRequestId }), { err: 'rate limited', retryAfterMs });
+        const error = new RateLimitedError(this.upstream, retryAfterMs ?? 0);
+        return { ok: false, error, retryable: true, retryAfterMs };
+      }
       const known = req.classify?.(status, body) ?? this.options.classify(status, body);
       if (known) {
         log('debug', finish({ status, upstreamRequestId }), { outcome: known.name });
         throw known;
       }
-      const error = fail(`unexpected status ${status}`, { status, upstreamRequestId });
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+      const error = fail(`unexpected status ${status}${unread}`, { status, upstreamRequestId });
       return { ok: false, error, retryable: isRetryableStatus(status), retryAfterMs };
     }
     if (!req.schema) {
       log('debug', finish({ status, upstreamRequestId }));
       return { ok: true, value: undefined as T };
+    }
+    if (text === undefined) {
+      // A 2xx says a write's change happened, but its answer went unread: isAmbiguous counts a 2xx failure
+      // ambiguous, so a write is confirmed by read-back rather than reported failed. (An error status with a
+      // body over the cap was told by its status above, as for an empty error body.)
+      throw fail(`answer larger than UPSTREAM_MAX_BODY_BYTES (${this.maxBodyBytes} bytes): not read`, {
+        status,
+        upstreamRequestId,
+        failure: 'too-large',
+      });
     }
     const parsed = req.schema.safeParse(body);
     if (!parsed.success) {
@@ -288,10 +333,10 @@ export class HttpClient {
   }
 
   /**
-   * Readiness: the backend answers, and not with a 5xx. Any other answer (a 404 or 401: the ping carries
-   * no credentials) proves it up.
+   * Readiness (src/readiness.ts): the status the backend answers on its base path (no credentials, so a
+   * 401 or 404 still proves it up), or `undefined` when it does not answer within `timeoutMs`.
    */
-  async ping(timeoutMs = 2_000): Promise<boolean> {
+  async ping(timeoutMs = 2_000): Promise<number | undefined> {
     try {
       const response = await this.pool.request({
         method: 'GET',
@@ -299,9 +344,9 @@ export class HttpClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
       await response.body.dump();
-      return response.statusCode < 500;
+      return response.statusCode;
     } catch {
-      return false;
+      return undefined;
     }
   }
 
@@ -316,6 +361,37 @@ function queryString(query: HttpRequest<unknown>['query']): string {
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+/** The largest legitimate answer, a page of 1,000 services, is ~250 KB: twenty times that. */
+export const DEFAULT_MAX_BODY_BYTES = 5_000_000;
+
+// One non-negative integer only, as Content-Length must be.
+const CONTENT_LENGTH = /^\d+$/;
+
+/**
+ * The answer's body as text, or `undefined` when it is larger than `maxBytes`, so that a backend (or
+ * anything between) cannot make the gateway hold an answer of any size: a declared Content-Length above it
+ * is refused before reading (undici never delivers more than one declares), and a chunked body is counted
+ * as it streams and dropped at the first chunk past it. Either way the connection is closed.
+ */
+async function readCapped(response: Dispatcher.ResponseData, maxBytes: number): Promise<string | undefined> {
+  const declared = response.headers['content-length'];
+  if (typeof declared === 'string' && CONTENT_LENGTH.test(declared)) {
+    if (Number(declared) <= maxBytes) return response.body.text();
+    response.body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  // Leaving the loop early destroys the body, and with it the connection.
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > maxBytes) return undefined;
+    chunks.push(chunk);
+  }
+  // TextDecoder, as undici's text() does: a leading BOM is dropped.
+  return new TextDecoder().decode(Buffer.concat(chunks, bytes));
 }
 
 /** A body that is not JSON is kept as `undefined`: schemas then reject it as malformed. */

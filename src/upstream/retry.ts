@@ -19,6 +19,16 @@ export interface RetryOptions {
 /** Statuses that say "try again later" without the request having been acted on. */
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 
+/**
+ * Answers whose `Retry-After` holds for the whole backend, not just this request: "too many requests",
+ * and "unavailable, come back then". The gateway sends nothing to that backend until the time has passed.
+ */
+const BACKEND_WIDE_STATUSES = new Set([429, 503]);
+
+export function isBackendWideRetryAfter(status: number): boolean {
+  return BACKEND_WIDE_STATUSES.has(status);
+}
+
 export function isRetryableMethod(method: Dispatcher.HttpMethod): boolean {
   return method === 'GET' || method === 'HEAD';
 }
@@ -42,14 +52,25 @@ export function backoffMs(
   return Math.max(Math.round(random() * ceiling), retryAfterMs ?? 0);
 }
 
-/** `Retry-After` in milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined if absent or bad. */
+/**
+ * The longest `Retry-After` the gateway honours. A backend (or a proxy in front of it) that asks for hours
+ * would otherwise lock the gateway out of it for that long on one answer; after this, a call goes out again
+ * and a backend still overloaded answers 429 again.
+ */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * `Retry-After` in milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3), at most
+ * MAX_RETRY_AFTER_MS; undefined if absent or bad (a sign, a fraction, an unparsable date).
+ */
 export function parseRetryAfter(
   value: string | string[] | undefined,
   now: number = Date.now(),
 ): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!text) return undefined;
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_RETRY_AFTER_MS);
+  // Every HTTP date form names a month and a time of day; Date.parse alone would read `May 1` as a date.
+  const date = /[a-z]/i.test(text) && /\d\d:\d\d:\d\d/.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
 }

@@ -10,7 +10,9 @@ import { UpstreamError } from '../errors.js';
 
 /**
  * Statuses that say nothing about the request itself: the gateway's own API key or account (401/403), a
- * timeout or a rate limit (408/429). They, and every 5xx, stay masked upstream faults (src/upstream/http.ts).
+ * timeout (408). They, and every 5xx, stay masked upstream faults (src/upstream/http.ts). A 429 never gets
+ * here: http.ts turns it into RateLimitedError for both backends; it is listed so it could never be read as
+ * a refusal of the request.
  */
 const NOT_A_REFUSAL = new Set([401, 403, 408, 429]);
 
@@ -25,15 +27,17 @@ const errorBody = z.object({
 /**
  * A 4xx refusal of one call. As an UpstreamError it is masked if nothing handles it (a refused read: the
  * gateway validated every filter it sent, so the fault is the gateway's); the cancels turn it into a
- * typed outcome. `upstreamMessage` is for the log only, never for a client.
+ * typed outcome. `upstreamMessage` is for the debug log only, never for a client: it is free text that can
+ * name customers, so it is a private field (the logger's error serializer copies only enumerable ones).
  */
 export class ServicesRefusal extends UpstreamError {
   override name = 'ServicesRefusal';
+  readonly #upstreamMessage: string | null;
   constructor(
     operation: string,
     readonly status: number,
     readonly upstreamCode: number | null,
-    readonly upstreamMessage: string | null,
+    upstreamMessage: string | null,
     upstreamRequestId: string | undefined,
   ) {
     super(
@@ -45,12 +49,18 @@ export class ServicesRefusal extends UpstreamError {
         upstreamRequestId,
       },
     );
+    this.#upstreamMessage = upstreamMessage;
+  }
+
+  /** The backend's own message, with the API key and email addresses cut out. */
+  get upstreamMessage(): string | null {
+    return this.#upstreamMessage;
   }
 }
 
 /**
  * The refusal an error answer is, or `undefined` when it is not one (masked by http.ts). `secret` (the
- * gateway's API key) is cut out of the upstream message before anything keeps it.
+ * gateway's API key) and email addresses are cut out of the upstream message before anything keeps it.
  */
 export function refusalOf(
   operation: string,
@@ -62,11 +72,22 @@ export function refusalOf(
   const meta = errorBody.safeParse(body).data?.meta;
   const first = meta?.errors?.[0];
   const code = Number.isInteger(first?.code) ? (first?.code as number) : null;
-  const message = typeof first?.message === 'string' ? first.message.replaceAll(secret, '[redacted]') : null;
+  const message =
+    typeof first?.message === 'string' ? redactEmails(first.message.replaceAll(secret, '[redacted]')) : null;
   return new ServicesRefusal(operation, status, code, message, meta?.uuid);
 }
 
 /** The backend's own request id (`meta.uuid`) of any answer that has one, error styles included. */
 export function upstreamRequestIdOf(body: unknown): string | undefined {
   return errorBody.safeParse(body).data?.meta.uuid;
+}
+
+/**
+ * Anything shaped like an email address, also URL-encoded (`%40`): the services backend's messages are free
+ * text about customers. Greedy on purpose: cutting a little more than the address is fine in a log.
+ */
+const EMAIL = /[^\s@"'<>()[\]{},;:]+(?:@|%40)[a-z0-9-]+(?:\.[a-z0-9-]+)+/gi;
+
+export function redactEmails(text: string): string {
+  return text.replace(EMAIL, '[email]');
 }

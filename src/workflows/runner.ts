@@ -195,19 +195,24 @@ export async function runWorkflow<I extends WorkflowInput, P>(
   const { idempotencyKey, dryRun: _preview, ...request } = input;
   const { outcome, replayed } = await withIdempotencyKey<Progress<P>>(
     ctx,
-    workflow.name,
-    idempotencyKey,
-    request,
+    { operation: workflow.name, key: idempotencyKey, input: request },
     async (saved, checkpoint) => {
-      let progress = saved;
+      let progress = saved as Progress<P> | undefined;
       if (!progress) {
         const plan = await workflow.plan(ctx, input);
         const report = firstReport(workflow.name, workflow.preview(plan), workflow.steps(plan), false);
         progress = { plan, report };
+        // The plan must be stored before the first write: this refuses (StoreUnavailableError) if it cannot.
         await checkpoint(progress);
       }
       const done = progress;
-      await runSteps(ctx, workflow.steps(done.plan), done.report, () => checkpoint(done));
+      // A step's write happened: a progress save that fails after it must not hide it. The steps converge,
+      // so a retry resuming from an older save repeats at most that step (ALREADY_DONE).
+      const saveProgress = () =>
+        checkpoint(done).catch((error: unknown) => {
+          ctx.logger.warn({ err: { message: (error as Error).message } }, 'workflow progress not stored');
+        });
+      await runSteps(ctx, workflow.steps(done.plan), done.report, saveProgress);
       return { outcome: done, finished: done.report.completed };
     },
   );

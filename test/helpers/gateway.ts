@@ -28,6 +28,8 @@ export interface TestGateway {
   ): Promise<GraphQLResponse<TResult>>;
   /** Upstream API requests served since the last `resetCounts()`. */
   upstreamCalls(): { plume: number; services: number };
+  /** Upstream requests that change something (any method but GET), both backends. */
+  upstreamWrites(): number;
   resetCounts(): void;
   close(): Promise<void>;
 }
@@ -82,6 +84,10 @@ export async function startTestGateway(
       plume: sandbox.plume.control.requests.length,
       services: sandbox.services.control.requests.length,
     }),
+    upstreamWrites: () =>
+      [...sandbox.plume.control.requests, ...sandbox.services.control.requests].filter(
+        (request) => request.method !== 'GET',
+      ).length,
     resetCounts() {
       sandbox.plume.control.clearRequests();
       sandbox.services.control.clearRequests();

@@ -40,6 +40,11 @@ const CancelAll = graphql(`
   mutation AuCancelAll($input: CancelAllSubAccountServicesInput!) {
     cancelAllSubAccountServices(input: $input) {
       __typename
+      ... on UnexpectedError {
+        code
+        requestId
+        upstreamRequestId
+      }
     }
   }
 `);
@@ -186,7 +191,7 @@ describe('audit trail', () => {
     ]);
   });
 
-  it('records a masked upstream failure with its code and the upstream request id', async () => {
+  it('records an unexpected upstream failure with its code and the upstream request id', async () => {
     const uuid = '0c1d2e3f-4a5b-4c6d-8e7f-901234567890';
     gw.sandbox.services.control.inject({
       method: 'POST',
@@ -197,7 +202,13 @@ describe('audit trail', () => {
     });
     const response = await gw.execute(CancelAll, { input: { customerId: customers.ada } });
 
-    expect(response.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    // As data, with the request id: a sibling mutation's answer would survive it.
+    expect(response.data?.cancelAllSubAccountServices).toEqual({
+      __typename: 'UnexpectedError',
+      code: 'UPSTREAM_ERROR',
+      requestId: response.headers.get('x-request-id'),
+      upstreamRequestId: uuid,
+    });
     expect(records()).toEqual([
       expect.objectContaining({
         operation: 'cancelAllSubAccountServices',

@@ -48,7 +48,8 @@ describe('/metrics', () => {
 
     expect(status).toBe(200);
     expect(type).toMatch(/^text\/plain/);
-    const op = 'operation_name="CustomerLocations",operation_type="query"';
+    // Not a client operation (in no persisted manifest): counted as `other` (metric-labels.test.ts).
+    const op = 'operation_name="other",operation_type="query"';
     expect(sample(text, `graphql_operation_duration_seconds_count{${op},outcome="success"}`)).toBe(2);
     expect(sample(text, `graphql_operation_duration_seconds_count{${op},outcome="partial"}`)).toBe(1);
     const route = (operation: string, path: string, code: string) =>

@@ -22,7 +22,14 @@ afterEach(() => gw.close());
 
 const readAda = () => gw.execute(ReadCustomer, { id: customers.ada });
 const adaReads = () => gw.sandbox.plume.control.count(adaPath, 'GET');
-const ready = async () => (await fetch(`${gw.url}/readyz`)).status;
+/** `/readyz`: the gateway's own readiness (200 while it can serve) and each backend's state. */
+const readiness = async () => {
+  const response = await fetch(`${gw.url}/readyz`);
+  return {
+    httpStatus: response.status,
+    ...((await response.json()) as { backends: Record<string, string> }),
+  };
+};
 
 async function openPlumeBreaker() {
   gw.sandbox.plume.control.inject({ method: 'GET', path: adaPath, status: 500 });
@@ -48,7 +55,7 @@ describe('circuit breaker', () => {
           /^The WiFi cloud is unavailable after repeated failures; try again in (30|29) s\.$/,
         ),
         path: ['customer'],
-        extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+        extensions: { code: 'UPSTREAM_UNAVAILABLE', retryAfterSeconds: expect.any(Number) },
       }),
     ]);
 
@@ -65,7 +72,11 @@ describe('circuit breaker', () => {
     expect(gw.sandbox.plume.control.count(unclaimPath, 'DELETE')).toBe(0);
     // Only the failing backend's breaker opened.
     expect(gw.app.upstreams.services.breakerState()).toBe('closed');
-    expect(await ready()).toBe(503);
+    // The gateway still serves the other backend: ready, with the WiFi cloud shown down.
+    expect(await readiness()).toMatchObject({
+      httpStatus: 200,
+      backends: { wifiCloud: 'down', services: 'up' },
+    });
     const metrics = await (await fetch(`${gw.url}/metrics`)).text();
     expect(metrics).toContain('upstream_circuit_state{upstream="plume"} 2');
     expect(metrics).toContain('upstream_circuit_state{upstream="services"} 0');
@@ -76,7 +87,7 @@ describe('circuit breaker', () => {
     await openPlumeBreaker();
     gw.sandbox.plume.control.clearFaults();
     await expect.poll(() => gw.app.upstreams.plume.breakerState(), { timeout: 5_000 }).toBe('half-open');
-    expect(await ready()).toBe(200);
+    expect(await readiness()).toMatchObject({ httpStatus: 200, backends: { wifiCloud: 'degraded' } });
 
     const response = await readAda();
 

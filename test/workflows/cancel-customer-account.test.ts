@@ -70,7 +70,7 @@ describe('cancelCustomerAccount', () => {
     expect(simulatorState(gw, grace.customerId, grace.subAccountId)).toEqual(before);
   });
 
-  it('stops every service, then deletes the customer; a replay calls nothing', async () => {
+  it('stops every service, then deletes the customer; a replay writes nothing', async () => {
     const gw = gateway();
     const key = newKey();
     const report = reportOf((await run(gw, key)).data?.cancelCustomerAccount);
@@ -80,7 +80,9 @@ describe('cancelCustomerAccount', () => {
     expect(gw.sandbox.plume.state.gdprDeletes.map((d) => d.customerId)).toEqual([grace.customerId]);
     gw.resetCounts();
     expect(reportOf((await run(gw, key)).data?.cancelCustomerAccount).replayed).toBe(true);
-    expect(gw.upstreamCalls()).toEqual({ plume: 0, services: 0 });
+    // A replay proves the caller's authority over the customer (one read), and writes nothing.
+    expect(gw.upstreamCalls()).toEqual({ plume: 1, services: 0 });
+    expect(gw.upstreamWrites()).toBe(0);
   });
 
   it('resumes after a failure injected at each step, and converges', async () => {

@@ -82,7 +82,7 @@ describe('cancelLocationService', () => {
     expect(simulatorState(gw, margaret.customerId, margaret.subAccountId)).toEqual(before);
   });
 
-  it('runs services first, then the archive; a replay answers the same with zero upstream calls', async () => {
+  it('runs services first, then the archive; a replay answers the same and writes nothing', async () => {
     const gw = gateway();
     const key = newKey();
     gw.resetCounts();
@@ -104,22 +104,20 @@ describe('cancelLocationService', () => {
     gw.resetCounts();
     const replay = reportOf((await run(gw, locations.margaretOffice, key)).data?.cancelLocationService);
     expect(replay).toEqual({ ...report, replayed: true });
-    expect(gw.upstreamCalls()).toEqual({ plume: 0, services: 0 });
+    // A replay proves the caller's authority over the customer (one read), and writes nothing.
+    expect(gw.upstreamCalls()).toEqual({ plume: 1, services: 0 });
+    expect(gw.upstreamWrites()).toBe(0);
   });
 
-  it('rejects the same key with a different input, and keys are per caller', async () => {
+  it('rejects the same key with a different input for the customer; for another customer it is another key', async () => {
     const gw = gateway();
     const key = newKey();
-    reportOf((await run(gw, locations.margaretOffice, key, false)).data?.cancelLocationService);
+    reportOf((await run(gw, locations.linusHome, key, false)).data?.cancelLocationService);
     const reused = (await run(gw, locations.linusGarage, key)).data?.cancelLocationService;
     expect(reused).toMatchObject({ __typename: 'IdempotencyKeyReusedError', idempotencyKey: key });
-    // Another token with the same key is another key: Linus's garage is cancelled for the partner.
-    const partner = await gw.execute(
-      CancelLocationService,
-      { input: { locationId: locations.linusGarage, idempotencyKey: key } },
-      { token: 'sandbox-partner-token' },
-    );
-    expect(reportOf(partner.data?.cancelLocationService).completed).toBe(true);
+    // Keys belong to the customer acted on: the same key for Margaret's office is Margaret's own.
+    const other = await run(gw, locations.margaretOffice, key);
+    expect(reportOf(other.data?.cancelLocationService).completed).toBe(true);
   });
 
   it.each([
@@ -148,8 +146,9 @@ describe('cancelLocationService', () => {
     expect(statuses(resumed)).toEqual(['stopLocationServices:DONE', 'archiveLocation:DONE']);
     // Steps done before the failure are not run again, and the stored plan needs no fresh reads.
     expect(writes(gw)[backend]).toEqual([write]);
+    // Plus one read of the customer: the resuming caller's authority, proven before the stored plan is used.
     expect(gw.upstreamCalls()).toEqual(
-      backend === 'plume' ? { plume: 1, services: 0 } : { plume: 1, services: 1 },
+      backend === 'plume' ? { plume: 2, services: 0 } : { plume: 2, services: 1 },
     );
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customerIds } from '../../src/sandbox/seed.js';
+import { customerIds, demoTokens, SANDBOX_PASSWORD } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { useFreshGateway, type TestGateway } from '../helpers/gateway.js';
 import { locations } from '../graph/fixtures.js';
@@ -24,7 +24,7 @@ describe('idempotencyKey on single-step mutations', () => {
   const gateway = useFreshGateway();
   const linus = customerIds.linus;
 
-  it('a retried decrease with its key decreases once and calls nothing upstream', async () => {
+  it('a retried decrease with its key decreases once and writes nothing upstream', async () => {
     const gw = gateway();
     const key = newKey();
     const first = await gw.execute(Reduce, { customerId: linus, quantity: 1, key });
@@ -34,7 +34,9 @@ describe('idempotencyKey on single-step mutations', () => {
     gw.resetCounts();
     const retry = await gw.execute(Reduce, { customerId: linus, quantity: 1, key });
     expect(retry.data).toEqual(first.data);
-    expect(gw.upstreamCalls()).toEqual({ plume: 0, services: 0 });
+    // A replay proves the caller's authority over the customer (one read), and writes nothing.
+    expect(gw.upstreamCalls()).toEqual({ plume: 1, services: 0 });
+    expect(gw.upstreamWrites()).toBe(0);
     expect(quantityOf9006(gw)).toBe(4);
   });
 
@@ -57,12 +59,49 @@ describe('idempotencyKey on single-step mutations', () => {
     expect(quantityOf9006(gw)).toBe(4);
   });
 
-  it('keys are scoped to the caller: another token with the same key is another request', async () => {
+  it('keys belong to the customer, not to the header: any spelling of the token answers the first outcome', async () => {
+    const gw = gateway();
+    const key = newKey();
+    const first = await gw.execute(Reduce, { customerId: linus, quantity: 1, key });
+    for (const token of [
+      'Bearer sandbox-admin-token',
+      'bearer  sandbox-admin-token',
+      'BEARER sandbox-admin-token',
+    ]) {
+      const again = await gw.execute(Reduce, { customerId: linus, quantity: 1, key }, { token });
+      expect(again.data).toEqual(first.data);
+    }
+    expect(quantityOf9006(gw)).toBe(4);
+  });
+
+  it('a refreshed token (a new login of the same admin) answers the first outcome: one decrease', async () => {
+    const gw = gateway();
+    const key = newKey();
+    const first = await gw.execute(Reduce, { customerId: linus, quantity: 1, key });
+    const login = await fetch(`${gw.sandbox.upstream.plumeUrl}/api/admins/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@sandbox.test', password: SANDBOX_PASSWORD }),
+    });
+    const { id: freshToken } = (await login.json()) as { id: string };
+    const again = await gw.execute(Reduce, { customerId: linus, quantity: 1, key }, { token: freshToken });
+    expect(again.data).toEqual(first.data);
+    expect(quantityOf9006(gw)).toBe(4);
+  });
+
+  it('a caller without authority over the customer never learns the outcome, and writes nothing', async () => {
     const gw = gateway();
     const key = newKey();
     await gw.execute(Reduce, { customerId: linus, quantity: 1, key });
-    await gw.execute(Reduce, { customerId: linus, quantity: 1, key }, { token: 'sandbox-partner-token' });
-    expect(quantityOf9006(gw)).toBe(3);
+    gw.resetCounts();
+    const other = await gw.execute(
+      Reduce,
+      { customerId: linus, quantity: 1, key },
+      { token: demoTokens.ada },
+    );
+    expect(other.data?.reduceSubAccountServices).toMatchObject({ __typename: 'NotAuthorizedError' });
+    expect(gw.upstreamWrites()).toBe(0);
+    expect(quantityOf9006(gw)).toBe(4);
   });
 
   it('an error is not stored: the retry runs again and answers afresh', async () => {

@@ -1,0 +1,243 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DelayedError, type Job, type Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { contextFor, type Upstreams } from '../context.js';
+import type { Logger } from '../logger.js';
+import type { AuditTrail } from '../observability/audit.js';
+import type { CredentialSeal } from './credentials.js';
+import { fanOut } from './fanout.js';
+import { FanOutLoop } from './fanout-loop.js';
+import type { ItemOutcome } from './items.js';
+import type { FanOutStore } from './fanout-store.js';
+import type { JobStore } from './job-store.js';
+import { type BulkJob, FINAL_STATUSES, type ResultEntry } from './model.js';
+import { auditJob, type BulkObserver } from './observe.js';
+import type { SharedPacer } from './pacer.js';
+import type { ProgressEvents } from './progress.js';
+import { BULL_PREFIX, enqueueItems, type ItemData, QUEUE_NAME } from './queue.js';
+import { runItem } from './run-item.js';
+
+/**
+ * The BullMQ worker of one replica: it takes items from the shared queue, BULK_CONCURRENCY at a time (and
+ * runs fan-outs: fanout-loop.ts). An item runs with its job's credential (opened here, never logged), through the shared pacer; its
+ * verdict becomes its recorded result, a delayed retry, or the job's stop. Whoever records a job's last item
+ * ends it: its audit record, its metric, its final progress event.
+ */
+
+/** An item's whole run (pacing waits included); past it the item waits its turn again. */
+export const ITEM_TIMEOUT_MS = 120_000;
+/** A replica that dies mid-item holds it at most this long (plus a stall check) before another takes it. */
+const LOCK_MS = 10_000;
+const STALLED_CHECK_MS = 5_000;
+
+export interface WorkerDeps {
+  redis: Redis;
+  store: JobStore;
+  fanOutStore: FanOutStore;
+  queue: Queue;
+  seal: CredentialSeal;
+  upstreams: Upstreams;
+  pacer: SharedPacer;
+  observer: BulkObserver;
+  progress: ProgressEvents;
+  audit: AuditTrail;
+  logger: Logger;
+  concurrency: number;
+}
+
+export class BulkWorker {
+  private readonly worker: Worker;
+  /** Runs the fan-outs of new (and resumed) jobs on this replica. */
+  readonly fanOuts: FanOutLoop;
+  /** Opened credentials of the jobs this replica is running (forgotten when the job ends). */
+  private readonly credentials = new Map<string, { sealed: string; authorization?: string; until: number }>();
+  private readonly jobs = new Map<string, { job: BulkJob; until: number }>();
+
+  constructor(private readonly deps: WorkerDeps) {
+    this.worker = new Worker(QUEUE_NAME, (job, token) => this.runItem(job, token), {
+      connection: deps.redis,
+      prefix: BULL_PREFIX,
+      concurrency: deps.concurrency,
+      lockDuration: LOCK_MS,
+      stalledInterval: STALLED_CHECK_MS,
+      maxStalledCount: 5,
+      // Nothing in the item is CPU-bound: an in-process processor, no sandbox.
+      autorun: true,
+    });
+    this.worker.on('error', (error) =>
+      deps.logger.warn({ err: { message: error.message } }, 'bulk worker: redis error'),
+    );
+    this.worker.on('failed', (job, error) => void this.lost(job, error));
+    const fanOutDeps = {
+      store: deps.store,
+      lines: deps.fanOutStore,
+      enqueue: (jobId: string, round: number, items: Parameters<typeof enqueueItems>[3]) =>
+        enqueueItems(deps.queue, jobId, round, items),
+      record: (job: BulkJob, entries: ResultEntry[]) => this.record(job, entries),
+    };
+    this.fanOuts = new FanOutLoop(
+      deps.fanOutStore,
+      (id, round, keep) => fanOut(fanOutDeps, id, round, keep),
+      deps.logger,
+    );
+    this.fanOuts.start();
+  }
+
+  /** The job's fixed facts (action, owner, ...), cached briefly: its status is always read fresh. */
+  private async jobOf(id: string): Promise<BulkJob | undefined> {
+    const cached = this.jobs.get(id);
+    if (cached && cached.until > Date.now()) return cached.job;
+    const job = await this.deps.store.get(id);
+    if (job) this.jobs.set(id, { job, until: Date.now() + 10_000 });
+    return job;
+  }
+
+  /**
+   * Read each time (a resume seals a new one; an ended job has none), opened once per sealed value and kept
+   * in memory a minute at most.
+   */
+  private async authorizationOf(id: string): Promise<string | undefined> {
+    const now = Date.now();
+    for (const [job, entry] of this.credentials) if (entry.until < now) this.credentials.delete(job);
+    const sealed = await this.deps.store.credential(id);
+    if (!sealed) return undefined;
+    const cached = this.credentials.get(id);
+    if (cached?.sealed === sealed) return cached.authorization;
+    const authorization = this.deps.seal.open(id, sealed);
+    this.credentials.set(id, { sealed, authorization, until: now + 60_000 });
+    return authorization;
+  }
+
+  private async runItem(bullJob: Job, token?: string): Promise<void> {
+    const { jobId, item } = bullJob.data as ItemData;
+    const job = await this.jobOf(jobId);
+    if (!job) return;
+    if (bullJob.attemptsStarted <= 1) this.deps.observer.queueWait(Date.now() - bullJob.timestamp);
+    const notStarted = (): ResultEntry => ({
+      result: { index: item.index, line: item.line, itemId: item.itemId, outcome: 'NOT_STARTED' },
+    });
+    const { status, errorCode } = await this.deps.store.status(jobId);
+    if (!status || FINAL_STATUSES.has(status)) return;
+    if (status !== 'RUNNING' || errorCode) return this.record(job, [notStarted()]);
+    const authorization = await this.authorizationOf(jobId);
+    if (!authorization) {
+      this.deps.logger.error(
+        { bulkJobId: jobId },
+        'bulk job credential missing or sealed under another BULK_CREDENTIAL_KEY',
+      );
+      await this.deps.store.stop(jobId, 'CREDENTIAL_UNREADABLE');
+      return this.record(job, [notStarted()]);
+    }
+    const started = performance.now();
+    const { context, deadline } = contextFor(this.deps.upstreams, this.deps.logger, {
+      requestId: `bulk-${jobId}-${item.index}`,
+      authorization,
+      timeoutMs: ITEM_TIMEOUT_MS,
+      pace: this.deps.pacer,
+    });
+    const attributes = { jobId, index: item.index, action: job.action };
+    await this.deps.observer.item(attributes, async () => {
+      const verdict = await runItem(context, jobId, job.action, job.dryRun, item).finally(() =>
+        deadline.settle(),
+      );
+      const done = (outcome: ItemOutcome, entry: ResultEntry) => {
+        this.deps.observer.itemDone(job.action, outcome, performance.now() - started);
+        return this.record(job, [entry]);
+      };
+      switch (verdict.kind) {
+        case 'done': {
+          const { outcome, report, error, preview } = verdict;
+          const result = { index: item.index, line: item.line, itemId: item.itemId, outcome, report, error };
+          return done(outcome, { result, preview });
+        }
+        case 'later':
+          // Not a failure: the item waits (BullMQ's delayed set, no attempt used) and resumes by its key.
+          await bullJob.moveToDelayed(Date.now() + verdict.afterMs, token);
+          throw new DelayedError(verdict.reason);
+        case 'credential-expired':
+          if (await this.deps.store.stop(jobId, 'CREDENTIAL_EXPIRED')) {
+            this.deps.logger.warn({ bulkJobId: jobId }, 'bulk job stopped: its credential expired');
+          }
+          return done('NOT_STARTED', {
+            result: {
+              ...notStarted().result,
+              error: {
+                code: 'CREDENTIAL_EXPIRED',
+                message:
+                  "The job's credential expired before this item finished: start the job again with the same idempotencyKey and input, under a fresh token, to resume it.",
+              },
+            },
+          });
+        case 'unexpected':
+          if (bullJob.attemptsMade + 1 < (bullJob.opts.attempts ?? 1)) throw new Error(verdict.error.message);
+          return done('FAILED', {
+            result: {
+              index: item.index,
+              line: item.line,
+              itemId: item.itemId,
+              outcome: 'FAILED',
+              error: verdict.error,
+            },
+          });
+      }
+    });
+  }
+
+  /** Records results; the call that records a job's last item ends it. */
+  async record(job: BulkJob, entries: ResultEntry[]): Promise<void> {
+    const { recorded, final } = await this.deps.store.record(job, entries);
+    this.deps.observer.itemsRecorded(
+      job.action,
+      recorded.map((entry) => entry.result.outcome),
+    );
+    this.deps.progress.changed(job.id, Boolean(final));
+    if (!final) return;
+    this.credentials.delete(job.id);
+    this.jobs.delete(job.id);
+    const ended = (await this.deps.store.get(job.id)) ?? { ...job, status: final };
+    this.deps.observer.jobEnded(ended);
+    auditJob(this.deps.audit, ended, 'bulkJob.end', final, `bulk-${job.id}`);
+  }
+
+  /** BullMQ gave up on an item (its tries used up by unexpected errors): it is FAILED, never lost. */
+  private async lost(bullJob: Job | undefined, error: Error): Promise<void> {
+    if (!bullJob || bullJob.name !== 'item') return;
+    if (bullJob.attemptsMade < (bullJob.opts.attempts ?? 1) && !/stalled/i.test(error.message)) return;
+    const { jobId, item } = bullJob.data as ItemData;
+    const job = await this.jobOf(jobId).catch(() => undefined);
+    if (!job) return;
+    const failure = {
+      code: 'INTERNAL_SERVER_ERROR',
+      message: 'The item could not be run; see the gateway log.',
+    };
+    this.deps.logger.error(
+      { bulkJobId: jobId, index: item.index, err: { message: error.message } },
+      'bulk item given up',
+    );
+    await this.record(job, [
+      {
+        result: {
+          index: item.index,
+          line: item.line,
+          itemId: item.itemId,
+          outcome: 'FAILED',
+          error: failure,
+        },
+      },
+    ]).catch(() => {});
+  }
+
+  /**
+   * Stops taking work. Items in flight get until `budgetMs` to finish; after it the worker lets go without
+   * waiting (worker.close() has no timeout of its own): their locks lapse and another replica resumes them.
+   */
+  async close(budgetMs: number): Promise<void> {
+    this.fanOuts.stop();
+    const closing = this.worker.close();
+    const finished = await Promise.race([closing.then(() => true), sleep(budgetMs, false, { ref: false })]);
+    if (!finished) {
+      this.deps.logger.warn('bulk items still running at shutdown: left for another replica');
+      await Promise.race([this.worker.close(true), sleep(500, undefined, { ref: false })]);
+    }
+  }
+}

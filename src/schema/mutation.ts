@@ -1,0 +1,45 @@
+import { getNamedType, type GraphQLResolveInfo, isUnionType } from 'graphql';
+import type { Context } from '../context.js';
+import { UnexpectedError, UpstreamError } from '../errors.js';
+import { idempotent } from '../workflows/idempotency.js';
+
+/**
+ * What every destructive mutation's resolver is wrapped in: its idempotency key (src/workflows/
+ * idempotency.ts), and an answer that is always a member of its result union. An error the union does not
+ * list (an upstream 5xx, a bug) becomes UnexpectedError with the request id, logged here: a thrown error
+ * would null the non-null field and with it the whole `data`, hiding what sibling mutations wrote.
+ */
+
+type Resolver<P, A, R> = (parent: P, args: A, ctx: Context, info: GraphQLResolveInfo) => R | Promise<R>;
+
+/** The error itself when the field's union lists its type, else UnexpectedError (and a log line). */
+function asUnionMember(error: unknown, ctx: Context, info: GraphQLResolveInfo): unknown {
+  const union = getNamedType(info.returnType);
+  const listed = isUnionType(union) && union.getTypes().some((type) => type.name === error?.constructor.name);
+  if (listed) return error;
+  ctx.logger.error({ err: error, path: info.fieldName }, 'unexpected error in a mutation');
+  const upstream = error instanceof UpstreamError ? error : undefined;
+  return new UnexpectedError(
+    upstream ? 'UPSTREAM_ERROR' : 'INTERNAL_SERVER_ERROR',
+    ctx.requestId,
+    upstream?.details.upstreamRequestId,
+  );
+}
+
+/** A mutation resolver whose failures are always data of its union. */
+export function answeredAsData<P, A, R>(resolve: Resolver<P, A, R>): Resolver<P, A, R> {
+  return async (parent, args, ctx, info) => {
+    try {
+      return await resolve(parent, args, ctx, info);
+    } catch (error) {
+      throw asUnionMember(error, ctx, info);
+    }
+  };
+}
+
+/** A single-step destructive mutation: optional idempotency key, failures as data. */
+export function destructive<P, A extends { idempotencyKey?: string | null; input: unknown }, R>(
+  resolve: Resolver<P, A, R>,
+): Resolver<P, A, R> {
+  return answeredAsData(idempotent(resolve));
+}
