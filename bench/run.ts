@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bulkBench, bulkSizes } from './bulk.js';
+import { renderBulk } from './bulk-report.js';
 import { loadHttp } from './load.js';
 import { ownGatewayTime } from './own-time.js';
 import { summarizeProfile } from './profile.js';
@@ -21,7 +23,8 @@ import { clearUpstreamCalls, gatewayTarget, startStack } from './stack.js';
 /**
  * `npm run bench`: builds the gateway, installs and composes the peer, starts everything on loopback and
  * runs every experiment of docs/performance.md. Flags: `--quick` (a smoke run of about a minute),
- * `--soak <seconds>` (memory under steady load), `--profile` (CPU profiles of the gateway), `--no-build`
+ * `--soak <seconds>` (memory under steady load), `--profile` (CPU profiles of the gateway), `--bulk` (only
+ * the bulk-job experiments of bench/bulk.ts, with a real redis-server; `--bulk --quick` with 1,000 items), `--no-build`
  * (use dist/ as it is; by default it is rebuilt when any file under src/ is newer; the peer's supergraph
  * likewise when openapi/ or its mesh.config.js is newer).
  */
@@ -31,6 +34,7 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     soak: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    bulk: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
   },
 });
@@ -62,7 +66,8 @@ const log = (message: string) =>
   console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
 
 async function prepare(): Promise<void> {
-  if (!existsSync(`${paths.peerDir}node_modules`)) {
+  // The bulk experiments run the gateway alone: no peer to install or compose.
+  if (!flags.bulk && !existsSync(`${paths.peerDir}node_modules`)) {
     log('installing the peer (bench/peer, npm ci)');
     await run('npm', ['ci', '--no-audit', '--no-fund'], paths.peerDir);
   }
@@ -71,7 +76,7 @@ async function prepare(): Promise<void> {
     await run('npm', ['run', '-s', 'build']);
   }
   const composeInputs = [`${paths.root}openapi`, `${paths.peerDir}mesh.config.js`];
-  if (!isFresh(`${paths.peerDir}supergraph.graphql`, composeInputs)) {
+  if (!flags.bulk && !isFresh(`${paths.peerDir}supergraph.graphql`, composeInputs)) {
     log('composing the peer supergraph from openapi/');
     await run(
       process.execPath,
@@ -225,8 +230,16 @@ async function profile(): Promise<void> {
   }
 }
 
+async function bulk(): Promise<void> {
+  const results = await bulkBench(flags.quick ? bulkSizes.quick : bulkSizes.full, log);
+  const host = machine();
+  console.log(renderBulk(results, host));
+  log(`results: ${save(flags.quick ? 'bulk-quick' : 'bulk', { machine: host, ...results })}`);
+}
+
 await prepare();
-if (flags.soak) await soak(Number(flags.soak));
+if (flags.bulk) await bulk();
+else if (flags.soak) await soak(Number(flags.soak));
 else if (flags.profile) await profile();
 else await bench(flags.quick ? quick : full, flags.quick ? 'quick' : 'full');
 log('done');

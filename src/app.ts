@@ -1,13 +1,12 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Config, UpstreamConfig } from './config.js';
-import type { Upstreams } from './context.js';
+import { createContextFactory, type GatewayDependencies } from './context.js';
 import type { Logger } from './logger.js';
 import { startBulkJobs } from './bulk/index.js';
 import { createIdMapping } from './mapping.js';
 import { createAuditTrail } from './observability/audit.js';
 import { createObservability } from './observability/index.js';
 import { Readiness } from './readiness.js';
-import { DEMO_ADMIN_TOKEN } from './sandbox/seed.js';
 import { loadManifests, manifestPaths } from './security/persisted-manifests.js';
 import { createStore } from './store/index.js';
 import { createPlumeHttp } from './upstream/plume.js';
@@ -16,8 +15,8 @@ import { createGateway, type Gateway } from './yoga.js';
 import { tourSteps } from './tour/index.js';
 
 /** GraphiQL on the simulators: the tour's steps as tabs, the demo token in every tab's headers. */
-function embeddedGraphiql() {
-  const headers = JSON.stringify({ Authorization: DEMO_ADMIN_TOKEN }, null, 2);
+function embeddedGraphiql(demoToken: string | undefined) {
+  const headers = JSON.stringify({ Authorization: demoToken }, null, 2);
   return {
     defaultQuery: tourSteps[0]?.document,
     headers,
@@ -29,6 +28,8 @@ function embeddedGraphiql() {
 export interface AppOptions {
   /** The upstreams are the built-in simulators. */
   embedded?: boolean;
+  /** The simulators' demo token (server.ts hands it in when it starts them); filled in only when embedded. */
+  demoToken?: string;
   /** Span processors besides the OTLP exporter (tests pass an in-memory one). */
   spanProcessors?: SpanProcessor[];
   /** The embedded default's own Redis for bulk jobs (src/bulk/embedded-redis.ts), when no REDIS_URL. */
@@ -37,7 +38,7 @@ export interface AppOptions {
 
 export interface App {
   gateway: Gateway;
-  upstreams: Upstreams;
+  dependencies: GatewayDependencies;
   /** What `/readyz` answers; server.ts drains it on SIGTERM. */
   readiness: Readiness;
   /** Closes the upstream connection pools. */
@@ -52,7 +53,7 @@ export function createApp(
   config: Config,
   upstream: UpstreamConfig,
   logger: Logger,
-  { embedded = false, spanProcessors, bulkRedisUrl }: AppOptions = {},
+  { embedded = false, demoToken, spanProcessors, bulkRedisUrl }: AppOptions = {},
 ): App {
   const audit = createAuditTrail(config.auditLog);
   // Read in every mode: the manifests' operation names are the metric labels, besides the allow-list.
@@ -70,7 +71,7 @@ export function createApp(
     retry: config.upstreamRetry,
     breaker: config.upstreamBreaker,
   };
-  const upstreams: Upstreams = {
+  const dependencies: GatewayDependencies = {
     plume: createPlumeHttp(upstream.plumeUrl, http),
     services: createServicesHttp(upstream.servicesUrl, http),
     servicesAccount: {
@@ -84,20 +85,21 @@ export function createApp(
     audit,
     store: createStore(config, logger),
   };
-  observability.watchBreakers([upstreams.plume, upstreams.services]);
+  observability.watchBreakers([dependencies.plume, dependencies.services]);
   const bulkRedis = config.redisUrl ?? bulkRedisUrl;
   if (bulkRedis) {
     // Without REDIS_URL only this process uses the Redis: a credential key of its own is enough.
     const options = { ...config, redisUrl: bulkRedis, settings: config.bulk, ephemeralKey: !config.redisUrl };
-    upstreams.bulk = startBulkJobs(options, upstreams, observability, audit, logger);
+    dependencies.bulk = startBulkJobs(options, dependencies, observability, audit, logger);
   }
   const readiness = new Readiness(
-    { wifiCloud: upstreams.plume, services: upstreams.services },
+    { wifiCloud: dependencies.plume, services: dependencies.services },
     { intervalMs: config.readinessCheckIntervalMs, logger },
   );
   const graphiqlOn = config.graphiql ?? embedded;
   const gateway = createGateway({
-    upstreams,
+    context: createContextFactory(dependencies, logger),
+    bulk: dependencies.bulk,
     readiness,
     logger,
     introspection: config.introspection ?? embedded,
@@ -109,28 +111,32 @@ export function createApp(
       corsOrigins: config.corsOrigins ?? (embedded ? 'loopback' : []),
       persistedOperations: config.persistedOperations,
       manifests,
-      documentRegistry: upstreams.store,
+      documentRegistry: dependencies.store,
       onRegistryError: (error) =>
         logger.warn({ err: { message: (error as Error).message } }, 'persisted document store error'),
     },
     graphiql: graphiqlOn
       ? {
           title: 'subscriber-graph',
-          ...(embedded ? embeddedGraphiql() : {}),
+          ...(embedded ? embeddedGraphiql(demoToken) : {}),
         }
       : false,
     // As GraphiQL: the demo token is filled in only where it is the simulators' own.
-    jobsPage: (config.jobsPage ?? embedded) ? { token: embedded ? DEMO_ADMIN_TOKEN : undefined } : false,
+    jobsPage: (config.jobsPage ?? embedded) ? { token: embedded ? demoToken : undefined } : false,
   });
   return {
     gateway,
-    upstreams,
+    dependencies,
     readiness,
     close: async () => {
       readiness.close();
       // The bulk worker first: its items still use the pools.
-      await upstreams.bulk?.close();
-      await Promise.all([upstreams.plume.close(), upstreams.services.close(), upstreams.store.close()]);
+      await dependencies.bulk?.close();
+      await Promise.all([
+        dependencies.plume.close(),
+        dependencies.services.close(),
+        dependencies.store.close(),
+      ]);
       audit.close();
       await observability.close();
     },

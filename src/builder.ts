@@ -6,13 +6,14 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import { DateResolver, DateTimeResolver, EmailAddressResolver } from 'graphql-scalars';
 import { z } from 'zod';
 import type { Context } from './context.js';
-import { ASSUMED_LIST_SIZE, MAX_IDS, perId, UPSTREAM_CALL } from './schema/limits.js';
+import { ASSUMED_LIST_SIZE, MAX_IDS, perId, UPSTREAM_CALL } from './schema/support/cost.js';
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 /**
  * The Pothos builder: plugins, scalars and root types only; domain types live in src/schema/.
- * Plugin order per stack-notes: errors before validation, relay last.
+ * Plugin order: errors first, so its `errors` option wraps the fields the plugins after it build (the
+ * @pothos/plugin-errors README asks for it before such plugins).
  */
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -93,3 +94,6 @@ builder.mutationType({
 builder.globalConnectionField('totalCount', (t) =>
   t.int({ description: 'How many items match, across all pages.', resolve: (parent) => parent.totalCount }),
 );
+
+/** The builder's type parameters, for helpers generic over its field and argument refs. */
+export type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { SERVICES_API_VERSION } from './sandbox/seed.js';
 import type { BreakerOptions } from './upstream/breaker.js';
 import type { RetryOptions } from './upstream/retry.js';
+
+/** The services API version date the gateway sends as `v` unless SERVICES_API_VERSION says otherwise. */
+export const DEFAULT_SERVICES_API_VERSION = '20261101';
 
 const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
 const flag = z
@@ -38,10 +40,10 @@ const duration = z
   .refine((ms) => ms >= 1000, 'must be at least 1s');
 
 /**
- * Environment → typed config, read once at start-up. Either both upstream URLs are set (a production
- * gateway) or neither (the embedded default: simulators on loopback).
+ * The environment, one entry per variable: its parsing, default and messages. Either both upstream URLs are
+ * set (a production gateway) or neither (the embedded default: simulators on loopback).
  */
-export const configSchema = z
+const envSchema = z
   .object({
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
@@ -52,7 +54,7 @@ export const configSchema = z
     SERVICES_API_VERSION: z
       .string()
       .regex(/^\d{8}$/, 'must be a version date YYYYMMDD')
-      .default(SERVICES_API_VERSION),
+      .default(DEFAULT_SERVICES_API_VERSION),
     SERVICES_ACCOUNT_ID: z.string().min(1).optional(),
     /** Which customer field is the services sub-account id (see src/mapping.ts). */
     SUBACCOUNT_ID_FIELD: z.enum(['accountId', 'id']).default('accountId'),
@@ -184,120 +186,13 @@ export const configSchema = z
     }
   });
 
-export type Env = z.output<typeof configSchema>;
-
-export interface Config {
-  host: string;
-  port: number;
-  logLevel: Env['LOG_LEVEL'];
-  /** Undefined on the embedded default: server.ts starts the simulators and fills it in. */
-  upstream?: UpstreamConfig;
-  servicesApiVersion: string;
-  subAccountIdField: Env['SUBACCOUNT_ID_FIELD'];
-  upstreamTimeoutMs: number;
-  upstreamConnections: number;
-  /** Most upstream calls one GraphQL request may make. */
-  upstreamCallBudget: number;
-  /** Largest upstream answer body read (src/upstream/http.ts). */
-  upstreamMaxBodyBytes: number;
-  /** One deadline per GraphQL request for all its upstream calls. */
-  requestTimeoutMs: number;
-  upstreamRetry: RetryOptions;
-  upstreamBreaker: BreakerOptions;
-  shutdownTimeoutMs: number;
-  /** How long a draining gateway keeps serving (with /readyz 503) before it stops accepting. */
-  shutdownDelayMs: number;
-  readinessCheckIntervalMs: number;
-  connections: ConnectionLimits;
-  auditLog: string;
-  metrics: boolean;
-  metricsToken?: string;
-  /** Undefined: tracing off. */
-  otlpEndpoint?: string;
-  serviceName: string;
-  /** Redis for the store (src/store/); memory when absent. Never logged: it may hold a password. */
-  redisUrl?: string;
-  idempotencyTtlMs: number;
-  storeTimeoutMs: number;
-  bulk: BulkSettings;
-  graphiql?: boolean;
-  /** Undefined: the default for the deployment (on for the embedded default, else off). */
-  jobsPage?: boolean;
-  introspection?: boolean;
-  limits: RequestLimits;
-  memoryBounds: MemoryBounds;
-  /** Undefined: the default for the deployment (loopback origins on the embedded default, else none). */
-  corsOrigins?: string[];
-  persistedOperations: Env['PERSISTED_OPERATIONS'];
-  /** Manifest files (`default`: the clients' own); undefined: the clients' own. */
-  persistedOperationsManifests?: string[];
-}
-
-/** Bulk jobs (src/bulk/, docs/bulk-jobs.md). */
-export interface BulkSettings {
-  /** Requests per second toward each backend, for all bulk work of all replicas together. */
-  rates: { plume: number; services: number };
-  /** Items one replica runs at once. */
-  concurrency: number;
-  /** Seals job credentials; undefined: generated per process (embedded Redis) or bulk refused (REDIS_URL). */
-  credentialKey?: Buffer;
-}
-
-/** Limits of the gateway's own HTTP server (src/connections.ts). */
-export interface ConnectionLimits {
-  maxConnections: number;
-  /** Most time to receive a request's headers (idle new connections included). */
-  headersTimeoutMs: number;
-  /** Most time to receive a whole request, headers and body. */
-  requestBodyTimeoutMs: number;
-  /** How long an idle keep-alive connection stays open. */
-  keepAliveTimeoutMs: number;
-}
-
-/** What bounds the memory a client's input can hold (src/security/variables.ts, document-cache.ts). */
-export interface MemoryBounds {
-  /** Most lists and objects nested inside one another in `variables` (or `extensions`). */
-  maxVariablesDepth: number;
-  /** Most values (scalars, lists, objects) in `variables` (or `extensions`). */
-  maxVariablesValues: number;
-  /** Estimated bytes of parsed documents and parse errors kept for reuse. */
-  documentCacheBytes: number;
-}
-
-/** Per-request limits (src/security/limits.ts). */
-export interface RequestLimits {
-  maxRequestBodyBytes: number;
-  maxTokens: number;
-  maxDepth: number;
-  maxAliases: number;
-  maxDirectives: number;
-  /** Most estimated upstream calls of one operation (the cost of its upstream-backed fields). */
-  maxCost: number;
-}
-
-export interface UpstreamConfig {
-  plumeUrl: string;
-  servicesUrl: string;
-  servicesApiKey: string;
-  servicesAccountId: string;
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-/** Parses the environment; a bad value fails with a message naming each variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
-  const e = parsed.data;
+/** The config's shape, as every module reads it: one camel-case name per setting, grouped by concern. */
+function toConfig(e: z.output<typeof envSchema>) {
   return {
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    /** Undefined on the embedded default: server.ts starts the simulators and fills it in. */
     upstream: e.PLUME_API_URL
       ? {
           plumeUrl: e.PLUME_API_URL,
@@ -310,64 +205,111 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subAccountIdField: e.SUBACCOUNT_ID_FIELD,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     upstreamConnections: e.UPSTREAM_CONNECTIONS,
+    /** Most upstream calls one GraphQL request may make. */
     upstreamCallBudget: e.UPSTREAM_CALL_BUDGET,
+    /** Largest upstream answer body read (src/upstream/http.ts). */
     upstreamMaxBodyBytes: e.UPSTREAM_MAX_BODY_BYTES,
+    /** One deadline per GraphQL request for all its upstream calls. */
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     upstreamRetry: {
       retries: e.UPSTREAM_RETRIES,
       baseDelayMs: e.UPSTREAM_RETRY_BASE_MS,
       maxDelayMs: e.UPSTREAM_RETRY_MAX_MS,
-    },
+    } satisfies RetryOptions,
     upstreamBreaker: {
       failures: e.UPSTREAM_BREAKER_FAILURES,
       errorRate: e.UPSTREAM_BREAKER_ERROR_RATE,
       minCalls: e.UPSTREAM_BREAKER_MIN_CALLS,
       windowMs: e.UPSTREAM_BREAKER_WINDOW_MS,
       openMs: e.UPSTREAM_BREAKER_OPEN_MS,
-    },
+    } satisfies BreakerOptions,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    /** How long a draining gateway keeps serving (with /readyz 503) before it stops accepting. */
     // The embedded default has no load balancer to wait for: Ctrl-C stops it at once.
     shutdownDelayMs:
       e.SHUTDOWN_DELAY_MS ?? (e.PLUME_API_URL ? Math.min(5_000, Math.floor(e.SHUTDOWN_TIMEOUT_MS / 2)) : 0),
     readinessCheckIntervalMs: e.READINESS_CHECK_INTERVAL_MS,
+    /** Limits of the gateway's own HTTP server (src/connections.ts). */
     connections: {
       maxConnections: e.MAX_CONNECTIONS,
+      /** Most time to receive a request's headers (idle new connections included). */
       // Node refuses a headers timeout above the request timeout.
       headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_BODY_TIMEOUT_MS),
+      /** Most time to receive a whole request, headers and body. */
       requestBodyTimeoutMs: e.REQUEST_BODY_TIMEOUT_MS,
+      /** How long an idle keep-alive connection stays open. */
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
     },
     auditLog: e.AUDIT_LOG,
     metrics: e.METRICS === 'on',
     metricsToken: e.METRICS_TOKEN,
+    /** Undefined: tracing off. */
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: e.OTEL_SERVICE_NAME,
+    /** Redis for the store (src/store/); memory when absent. Never logged: it may hold a password. */
     redisUrl: e.REDIS_URL,
     idempotencyTtlMs: e.IDEMPOTENCY_TTL,
     storeTimeoutMs: e.STORE_TIMEOUT_MS,
+    /** Bulk jobs (src/bulk/, docs/bulk-jobs.md). */
     bulk: {
+      /** Requests per second toward each backend, for all bulk work of all replicas together. */
       rates: { plume: e.BULK_RATE_PLUME, services: e.BULK_RATE_SERVICES },
+      /** Items one replica runs at once. */
       concurrency: e.BULK_CONCURRENCY,
+      /** Seals job credentials; undefined: generated per process (embedded Redis) or bulk refused (REDIS_URL). */
       credentialKey: e.BULK_CREDENTIAL_KEY ? Buffer.from(e.BULK_CREDENTIAL_KEY, 'base64') : undefined,
     },
     graphiql: e.GRAPHIQL,
+    /** Undefined: the default for the deployment (on for the embedded default, else off). */
     jobsPage: e.JOBS_PAGE,
     introspection: e.INTROSPECTION,
+    /** Per-request limits (src/security/limits.ts). */
     limits: {
       maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
       maxTokens: e.MAX_TOKENS,
       maxDepth: e.MAX_DEPTH,
       maxAliases: e.MAX_ALIASES,
       maxDirectives: e.MAX_DIRECTIVES,
+      /** Most estimated upstream calls of one operation (the cost of its upstream-backed fields). */
       maxCost: e.MAX_COST,
     },
+    /** What bounds the memory a client's input can hold (src/security/variables.ts, document-cache.ts). */
     memoryBounds: {
+      /** Most lists and objects nested inside one another in `variables` (or `extensions`). */
       maxVariablesDepth: e.MAX_VARIABLES_DEPTH,
+      /** Most values (scalars, lists, objects) in `variables` (or `extensions`). */
       maxVariablesValues: e.MAX_VARIABLES_VALUES,
+      /** Estimated bytes of parsed documents and parse errors kept for reuse. */
       documentCacheBytes: e.DOCUMENT_CACHE_BYTES,
     },
+    /** Undefined: the default for the deployment (loopback origins on the embedded default, else none). */
     corsOrigins: e.CORS_ORIGINS,
     persistedOperations: e.PERSISTED_OPERATIONS,
+    /** Manifest files (`default`: the clients' own); undefined: the clients' own. */
     persistedOperationsManifests: e.PERSISTED_OPERATIONS_MANIFEST,
   };
+}
+
+/** Environment → typed config, read once at start-up. */
+export const configSchema = envSchema.transform(toConfig);
+
+export type Config = z.output<typeof configSchema>;
+export type UpstreamConfig = NonNullable<Config['upstream']>;
+export type BulkSettings = Config['bulk'];
+export type ConnectionLimits = Config['connections'];
+export type MemoryBounds = Config['memoryBounds'];
+export type RequestLimits = Config['limits'];
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; a bad value fails with a message naming each variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
 }

@@ -3,7 +3,7 @@ import type { BulkJobs } from './bulk/service.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Logger } from './logger.js';
 import type { IdMapping } from './mapping.js';
-import type { AuditTrail } from './observability/audit.js';
+import type { AuditTrail, Caller } from './security/identity.js';
 import { RequestDeadline } from './upstream/deadline.js';
 import type { GatewayStore } from './store/index.js';
 import type { WriteGuard } from './upstream/ambiguity.js';
@@ -12,8 +12,11 @@ import type { HttpClient } from './upstream/http.js';
 import { PlumeApi } from './upstream/plume.js';
 import { type ServicesAccount, ServicesApi } from './upstream/services.js';
 
-/** What lives for the whole process: pooled upstream clients and settings. */
-export interface Upstreams {
+/**
+ * What every request's context is made from, shared for the whole process: the pooled upstream clients,
+ * their settings, the id mapping, the audit trail, the store and bulk jobs.
+ */
+export interface GatewayDependencies {
   plume: HttpClient;
   services: HttpClient;
   servicesAccount: ServicesAccount;
@@ -30,10 +33,7 @@ export interface Upstreams {
 }
 
 /** What each GraphQL request gets, new every time. */
-export interface Context {
-  requestId: string;
-  /** The caller's Authorization header, forwarded to the WiFi cloud; never logged. */
-  authorization?: string;
+export interface Context extends Caller {
   plume: PlumeApi;
   services: ServicesApi;
   loaders: Loaders;
@@ -93,37 +93,37 @@ export interface ContextOptions {
 
 /** A new Context and its deadline: whoever made it settles the deadline once the work is answered. */
 export function contextFor(
-  upstreams: Upstreams,
+  dependencies: GatewayDependencies,
   logger: Logger,
   { requestId, authorization, signal, timeoutMs, pace }: ContextOptions,
 ): { context: Context; deadline: RequestDeadline } {
-  const ledger = new UpstreamLedger(upstreams.callBudget);
-  const deadline = new RequestDeadline(timeoutMs ?? upstreams.requestTimeoutMs, signal);
+  const ledger = new UpstreamLedger(dependencies.callBudget);
+  const deadline = new RequestDeadline(timeoutMs ?? dependencies.requestTimeoutMs, signal);
   const call = { requestId, signal, deadline, ledger, ...(pace ? { pace } : {}) };
   const requestLogger = logger.child({ requestId });
-  const plume = new PlumeApi(upstreams.plume, { ...call, authorization });
-  const services = new ServicesApi(upstreams.services, upstreams.servicesAccount, call, requestLogger);
+  const plume = new PlumeApi(dependencies.plume, { ...call, authorization });
+  const services = new ServicesApi(dependencies.services, dependencies.servicesAccount, call, requestLogger);
   const context: Context = {
     requestId,
     authorization,
     plume,
     services,
     loaders: createLoaders(plume, services, requestLogger),
-    mapping: upstreams.mapping,
+    mapping: dependencies.mapping,
     logger: requestLogger,
     ledger,
-    audit: upstreams.audit,
-    store: upstreams.store,
-    bulk: upstreams.bulk,
+    audit: dependencies.audit,
+    store: dependencies.store,
+    bulk: dependencies.bulk,
     deadlineAt: () => Date.now() + deadline.remainingMs(),
     warnings: [],
   };
   return { context, deadline };
 }
 
-export function createContextFactory(upstreams: Upstreams, logger: Logger) {
+export function createContextFactory(dependencies: GatewayDependencies, logger: Logger) {
   return ({ request }: { request: Request }): Context => {
-    const { context, deadline } = contextFor(upstreams, logger, {
+    const { context, deadline } = contextFor(dependencies, logger, {
       requestId: requestIdOf(request),
       authorization: request.headers.get('authorization') ?? undefined,
       signal: request.signal,

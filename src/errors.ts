@@ -2,7 +2,7 @@ import type { ServiceLevelStatus } from './domain/service-level.js';
 
 /**
  * Expected failures of the domain, one class per outcome the contracts list. The schema exposes each
- * as a GraphQL type (src/schema/errors.ts); anything that is not a DomainError is masked by Yoga.
+ * as a GraphQL type (src/schema/error-types.ts); anything that is not a DomainError is masked by Yoga.
  * No GraphQL imports here: adapters throw these, resolvers let them through.
  */
 

@@ -7,7 +7,7 @@ import type { ServiceFilter, ServicePage, ServicesApi } from './upstream/service
 /**
  * Per-request DataLoaders: each upstream resource is fetched at most once per GraphQL request however
  * often the query names it, and sibling customers are fetched in one batch call. Created fresh in
- * createContext, never shared between requests (the token differs).
+ * contextFor (src/context.ts), never shared between requests (the token differs).
  */
 
 export interface LocationKey {

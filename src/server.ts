@@ -6,6 +6,7 @@ import { prepareDrain } from './drain.js';
 import { createLogger } from './logger.js';
 import { startEmbeddedRedis } from './bulk/embedded-redis.js';
 import { startSandbox } from './sandbox/index.js';
+import { DEMO_ADMIN_TOKEN } from './sandbox/seed.js';
 
 /**
  * Start-up only: config, upstreams (or the embedded simulators), listen, graceful shutdown.
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   }
   const app = createApp(config, upstream, logger, {
     embedded: Boolean(sandbox),
+    demoToken: sandbox ? DEMO_ADMIN_TOKEN : undefined,
     bulkRedisUrl: embeddedRedis?.url,
   });
 
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
 
   const stop = (signal: string) => {
     // Bulk items stop being taken at once; those in flight get until shortly before the drain's end.
-    app.upstreams.bulk?.shutdown(Math.max(0, config.shutdownTimeoutMs - 2_000));
+    app.dependencies.bulk?.shutdown(Math.max(0, config.shutdownTimeoutMs - 2_000));
     void drain(signal);
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

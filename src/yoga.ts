@@ -1,8 +1,9 @@
 import type { InputValidationError } from '@pothos/plugin-validation';
 import { GraphQLError } from 'graphql';
 import { createYoga, type GraphiQLOptions, type Plugin } from 'graphql-yoga';
-import { type Context, createContextFactory, requestIdOf, settleRequest, type Upstreams } from './context.js';
+import type { BulkJobs } from './bulk/service.js';
 import { useBulkRoutes } from './bulk/routes.js';
+import { type Context, requestIdOf, settleRequest } from './context.js';
 import { DomainError, UpstreamError } from './errors.js';
 import { selfHostedGraphiql } from './graphiql.js';
 import { type JobsPageOptions, useJobsPage } from './jobs-page.js';
@@ -13,7 +14,10 @@ import { schema } from './schema/index.js';
 import { securityLayer, type SecurityOptions } from './security/index.js';
 
 export interface GatewayOptions {
-  upstreams: Upstreams;
+  /** A new Context per request (src/context.ts: createContextFactory). */
+  context: (initial: { request: Request }) => Context;
+  /** Bulk jobs for the /bulk routes; absent without Redis. */
+  bulk?: BulkJobs;
   logger: Logger;
   /** false, or GraphiQL options (default query, headers). */
   graphiql: false | GraphiQLOptions;
@@ -129,7 +133,8 @@ function useReadiness(path: string, readiness: Readiness): Plugin {
 
 /** The GraphQL server, without listening: tests use it through `yoga.fetch` or a real port. */
 export function createGateway({
-  upstreams,
+  context,
+  bulk,
   logger,
   graphiql,
   jobsPage = false,
@@ -144,7 +149,7 @@ export function createGateway({
   const selfHosted = graphiql ? selfHostedGraphiql(graphqlEndpoint) : undefined;
   return createYoga({
     schema,
-    context: createContextFactory(upstreams, logger),
+    context,
     graphqlEndpoint,
     healthCheckEndpoint: '/healthz',
     landingPage: false,
@@ -166,7 +171,7 @@ export function createGateway({
       // After GraphiQL's plugin: its onResponse would put GraphiQL's policy on this page too.
       ...(jobsPage ? [useJobsPage({ ...jobsPage, graphqlEndpoint })] : []),
       // POST /bulk/uploads and GET /bulk/jobs/{id}/results (BULK_JOBS_UNAVAILABLE without Redis).
-      useBulkRoutes(upstreams.bulk, logger),
+      useBulkRoutes(bulk, logger),
       useRequestId(),
       useWarnings(),
       useReadiness('/readyz', readiness),

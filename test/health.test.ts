@@ -94,7 +94,7 @@ describe('health and readiness', () => {
       headers: { 'content-type': 'application/json', authorization: 'sandbox-admin-token' },
       body: JSON.stringify({ query: '{ customer(id: "650000000000000000000001") { name } }' }),
     });
-    expect(gw.app.upstreams.plume.breakerState()).toBe('open');
+    expect(gw.app.dependencies.plume.breakerState()).toBe('open');
     expect(await readyz()).toEqual({
       status: 200,
       body: { status: 'ready', backends: { wifiCloud: 'down', services: 'up' } },

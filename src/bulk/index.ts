@@ -1,8 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { BulkSettings } from '../config.js';
-import type { Upstreams } from '../context.js';
+import type { GatewayDependencies } from '../context.js';
 import type { Logger } from '../logger.js';
-import type { AuditTrail } from '../observability/audit.js';
+import type { AuditTrail } from '../security/identity.js';
 import type { Observability } from '../observability/index.js';
 import { CredentialSeal } from './credentials.js';
 import { FanOutStore } from './fanout-store.js';
@@ -49,7 +49,7 @@ function quietErrors(redis: Redis, name: string, logger: Logger): Redis {
 
 export function startBulkJobs(
   options: BulkOptions,
-  upstreams: Upstreams,
+  dependencies: GatewayDependencies,
   observability: Pick<Observability, 'registry' | 'tracer'>,
   audit: AuditTrail,
   logger: Logger,
@@ -86,7 +86,7 @@ export function startBulkJobs(
         fanOutStore: new FanOutStore(workRedis),
         queue: workQueue,
         seal,
-        upstreams,
+        dependencies,
         pacer,
         observer,
         progress,

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { ServiceLevelStatus } from '../domain/service-level.js';
-import { customerRefSchema, locationGlobalIdSchema, toGlobalId, upstreamIdSchema } from '../schema/ids.js';
+import {
+  customerRefSchema,
+  locationGlobalIdSchema,
+  toGlobalId,
+  upstreamIdSchema,
+} from '../schema/support/ids.js';
 
 /**
  * What a bulk job acts on: each input line (an inline id or a line of an upload) as stored, and how it

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { WorkflowReport } from '../workflows/runner.js';
+import type { WorkflowReport } from '../workflows/report.js';
 import { type BulkAction, type ItemOutcome, itemOutcomes, type SuspensionLevel } from './items.js';
 
 /**

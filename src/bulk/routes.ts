@@ -1,7 +1,7 @@
 import type { FetchAPI, Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import { BulkJobsUnavailableError } from './errors.js';
-import { ownerOf } from './owner.js';
+import { ownerOf } from '../security/identity.js';
 import { BULK_JOB_TYPENAME, jobIdOf } from './ids.js';
 import type { BulkJobs } from './service.js';
 import { formatOf, MAX_UPLOAD_BYTES, UploadRefusedError } from './uploads.js';

@@ -12,7 +12,8 @@ import {
 import { cancelCustomerAccount } from '../workflows/cancel-customer-account.js';
 import { cancelLocationService } from '../workflows/cancel-location-service.js';
 import { restoreLocation } from '../workflows/restore-location.js';
-import { runWorkflow, type Workflow, type WorkflowReport } from '../workflows/runner.js';
+import type { WorkflowReport } from '../workflows/report.js';
+import { runWorkflow, type Workflow } from '../workflows/runner.js';
 import { suspendLocation } from '../workflows/suspend-location.js';
 import type { BulkAction, ItemOutcome, RunnableItem } from './items.js';
 import type { JobPreview } from './model.js';

@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { InputValidationError } from '@pothos/plugin-validation';
-import type { Context } from '../context.js';
 import {
   DomainError,
   IdempotencyKeyReusedError,
@@ -8,7 +7,7 @@ import {
   StoreUnavailableError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { AuditTrail } from '../observability/audit.js';
+import type { AuditTrail, Caller } from '../security/identity.js';
 import type { CredentialSeal } from './credentials.js';
 import {
   BulkJobFinishedError,
@@ -20,7 +19,7 @@ import type { BulkAction, ItemOutcome, SuspensionLevel } from './items.js';
 import type { JobStore } from './job-store.js';
 import { type BulkJob, resumeKeyOf } from './model.js';
 import { auditJob } from './observe.js';
-import { ownerOf } from './owner.js';
+import { ownerOf } from '../security/identity.js';
 import type { ProgressEvents } from './progress.js';
 import type { Uploads } from './uploads.js';
 
@@ -41,14 +40,14 @@ export interface StartInput {
 }
 
 export interface BulkJobs {
-  start(ctx: Context, input: StartInput): Promise<BulkJob>;
+  start(ctx: Caller, input: StartInput): Promise<BulkJob>;
   /** The caller's job, or undefined (another caller's too). */
-  get(ctx: Context, id: string): Promise<BulkJob | undefined>;
-  list(ctx: Context, statuses: string[], after: string | undefined, first: number): Promise<JobPage>;
-  cancel(ctx: Context, id: string): Promise<BulkJob>;
+  get(ctx: Caller, id: string): Promise<BulkJob | undefined>;
+  list(ctx: Caller, statuses: string[], after: string | undefined, first: number): Promise<JobPage>;
+  cancel(ctx: Caller, id: string): Promise<BulkJob>;
   items(job: BulkJob, outcomes: ItemOutcome[], after: number, first: number): ReturnType<JobStore['items']>;
   /** The job's states until it ends (current first); BulkJobNotFoundError for another caller's job. */
-  watch(ctx: Context, id: string): Promise<AsyncIterableIterator<BulkJob>>;
+  watch(ctx: Caller, id: string): Promise<AsyncIterableIterator<BulkJob>>;
   uploads: Uploads;
   store: JobStore;
   /** SIGTERM: stop taking work; what runs gets until `budgetMs`. */
@@ -85,7 +84,7 @@ export function fingerprintOf(input: StartInput): string {
     .digest('hex');
 }
 
-function ownerIn(ctx: Context): string {
+function ownerIn(ctx: Caller): string {
   const owner = ownerOf(ctx.authorization);
   if (!owner) throw new NotAuthorizedError('TOKEN');
   return owner;
@@ -110,12 +109,12 @@ export interface ServiceDeps {
 
 export function createBulkJobs(deps: ServiceDeps): BulkJobs {
   const { api, logger } = deps;
-  const owned = async (ctx: Context, id: string) => {
+  const owned = async (ctx: Caller, id: string) => {
     const job = await available(() => api.get(id), logger);
     return job && job.owner === ownerIn(ctx) ? job : undefined;
   };
 
-  async function resume(ctx: Context, job: BulkJob, owner: string, input: StartInput): Promise<BulkJob> {
+  async function resume(ctx: Caller, job: BulkJob, owner: string, input: StartInput): Promise<BulkJob> {
     const sealed = deps.seal!.seal(job.id, ctx.authorization!);
     if ((await api.resume(job, owner, input.idempotencyKey, sealed)) > 0) {
       auditJob(deps.audit, { ...job, owner }, 'bulkJob.resume', 'RUNNING', ctx.requestId);
@@ -125,7 +124,7 @@ export function createBulkJobs(deps: ServiceDeps): BulkJobs {
   }
 
   /** The job an earlier start with this key made: the same input answers it (and resumes it if it stopped). */
-  async function existing(ctx: Context, id: string, owner: string, input: StartInput, fp: string) {
+  async function existing(ctx: Caller, id: string, owner: string, input: StartInput, fp: string) {
     const job = await api.get(id);
     if (!job) return undefined;
     if ((await api.fingerprint(id)) !== fp) throw new IdempotencyKeyReusedError(input.idempotencyKey);
@@ -134,7 +133,7 @@ export function createBulkJobs(deps: ServiceDeps): BulkJobs {
     return job;
   }
 
-  async function start(ctx: Context, input: StartInput): Promise<BulkJob> {
+  async function start(ctx: Caller, input: StartInput): Promise<BulkJob> {
     if (deps.refuseStarts || !deps.seal) throw new BulkJobsUnavailableError(deps.refuseStarts);
     const owner = ownerIn(ctx);
     const fp = fingerprintOf(input);

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, type Job, type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { contextFor, type Upstreams } from '../context.js';
+import { contextFor, type GatewayDependencies } from '../context.js';
 import type { Logger } from '../logger.js';
-import type { AuditTrail } from '../observability/audit.js';
+import type { AuditTrail } from '../security/identity.js';
 import type { CredentialSeal } from './credentials.js';
 import { fanOut } from './fanout.js';
 import { FanOutLoop } from './fanout-loop.js';
@@ -36,7 +36,7 @@ export interface WorkerDeps {
   fanOutStore: FanOutStore;
   queue: Queue;
   seal: CredentialSeal;
-  upstreams: Upstreams;
+  dependencies: GatewayDependencies;
   pacer: SharedPacer;
   observer: BulkObserver;
   progress: ProgressEvents;
@@ -61,7 +61,7 @@ export class BulkWorker {
       lockDuration: LOCK_MS,
       stalledInterval: STALLED_CHECK_MS,
       maxStalledCount: 5,
-      // Nothing in the item is CPU-bound: an in-process processor, no sandbox.
+      // Nothing in the item is CPU-bound: the processor runs in this process, not in a BullMQ child process.
       autorun: true,
     });
     this.worker.on('error', (error) =>
@@ -129,7 +129,7 @@ export class BulkWorker {
       return this.record(job, [notStarted()]);
     }
     const started = performance.now();
-    const { context, deadline } = contextFor(this.deps.upstreams, this.deps.logger, {
+    const { context, deadline } = contextFor(this.deps.dependencies, this.deps.logger, {
       requestId: `bulk-${jobId}-${item.index}`,
       authorization,
       timeoutMs: ITEM_TIMEOUT_MS,

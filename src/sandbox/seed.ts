@@ -303,5 +303,5 @@ export const seedTokens: SeedToken[] = [
 /** The services backend's main account (contract: `accountId` path parameter) and its API key. */
 export const SERVICES_ACCOUNT_ID = 'ISP-MAIN';
 export const SERVICES_API_KEY = 'sandbox-services-key';
-/** The version date the gateway sends as `v` unless configured otherwise. */
-export const SERVICES_API_VERSION = '20261101';
+/** The version date the gateway sends as `v` unless configured otherwise (the simulators follow the gateway's default). */
+export { DEFAULT_SERVICES_API_VERSION as SERVICES_API_VERSION } from '../config.js';

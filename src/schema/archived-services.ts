@@ -2,9 +2,8 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import type { Location } from '../upstream/plume.js';
 import { MAX_PAGE_SIZE } from '../upstream/services.js';
-import { ASSUMED_LIST_SIZE, UPSTREAM_CALL } from './limits.js';
-import { CustomerRef, LocationRef, LocationServiceRef } from './refs.js';
-import { owned } from './service.js';
+import { ASSUMED_LIST_SIZE, UPSTREAM_CALL } from './support/cost.js';
+import { CustomerRef, LocationRef, LocationServiceRef, owned } from './refs.js';
 
 /**
  * Billing left behind: services still active at archived locations (archiveLocation and deleteCustomer

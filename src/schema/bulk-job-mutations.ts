@@ -15,11 +15,11 @@ import {
   StoreUnavailableError,
   UnexpectedError,
 } from '../errors.js';
-import { AUDITS_ITSELF } from '../observability/audit.js';
+import { AUDITS_ITSELF } from '../security/identity.js';
 import { idempotencyKeySchema } from '../workflows/idempotency.js';
 import { BulkActionEnum, BulkJobRef, bulkJobIdSchema, bulkOf } from './bulk-job.js';
-import { ErrorInterface } from './errors.js';
-import { answeredAsData } from './mutation.js';
+import { ErrorInterface } from './error-types.js';
+import { answeredAsData } from './support/mutation.js';
 import { SuspensionLevel } from './workflows.js';
 
 /** startBulkJob and cancelBulkJob, and the errors only bulk jobs answer (docs/bulk-jobs.md). */

@@ -8,7 +8,7 @@ import { jobIdOf } from '../bulk/ids.js';
 import { bulkActions, itemOutcomes } from '../bulk/items.js';
 import type { BulkJob } from '../bulk/model.js';
 import type { BulkJobs } from '../bulk/service.js';
-import { cursorToOffset, offsetToCursor } from './pagination.js';
+import { cursorToOffset, offsetToCursor } from './support/pagination.js';
 import { SuspensionLevel } from './workflows.js';
 import { BulkItem, BulkItemOutcomeEnum, BulkJobPreview } from './bulk-item.js';
 

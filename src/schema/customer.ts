@@ -1,17 +1,16 @@
 import { builder } from '../builder.js';
-import { NotFoundError, OutcomeUnknownError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { itemOrError } from '../loaders.js';
 import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
 import type { Customer } from '../upstream/plume.js';
-import { idempotencyKeyArg } from '../workflows/idempotency.js';
-import { destructive } from './mutation.js';
-import { wifiErrors } from './errors.js';
-import { customerRefSchema, splitIds, toGlobalId } from './ids.js';
-import { MAX_IDS, perId, UPSTREAM_CALL, UPSTREAM_LIST } from './limits.js';
-import { confirmedByField } from './read-back.js';
+import { destructiveField } from './support/mutation.js';
+import { wifiErrors } from './error-types.js';
+import { customerRefSchema, splitIds, toGlobalId } from './support/ids.js';
+import { MAX_IDS, perId, UPSTREAM_CALL, UPSTREAM_LIST } from './support/cost.js';
+import { confirmedByField } from './support/read-back.js';
 import { CustomerRef, LocationRef, SubAccountServiceRef } from './refs.js';
-import { selects } from './selection.js';
-import { servicesConnectionField } from './service.js';
+import { selects } from './support/selection.js';
+import { servicesConnectionField } from './service-list.js';
 
 /** A subscriber in the WiFi cloud, with its sub-account in the services backend. */
 builder.node(CustomerRef, {
@@ -140,13 +139,7 @@ builder.mutationField('deleteCustomer', (t) =>
     type: DeleteCustomerSuccess,
     description:
       'Full account service cancellation (WiFi cloud contract): deletes the customer, archives all its locations, unclaims all its hardware and starts a GDPR delete. License note: reduces the number of Plume licenses consumed by the ISP. Services on the sub-account are not touched: cancel them with cancelAllSubAccountServices.',
-    errors: { types: [...wifiErrors, OutcomeUnknownError] },
-    complexity: UPSTREAM_CALL,
-    args: {
-      input: t.arg({ type: DeleteCustomerInput, required: true, description: 'What to change.' }),
-      idempotencyKey: t.arg.string(idempotencyKeyArg),
-    },
-    resolve: destructive((_, { input }, ctx) => {
+    ...destructiveField(DeleteCustomerInput, [...wifiErrors], (input, ctx) => {
       const { customerId } = input;
       return confirmWrite(ctx, {
         operation: 'deleteCustomer',

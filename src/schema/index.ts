@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
-import './errors.js';
-import './error-targets.js';
-import './service.js';
+import './error-types.js';
+import './support/error-targets.js';
+import './service-cancel.js';
 import './customer.js';
 import './location.js';
 import './wifi-node.js';

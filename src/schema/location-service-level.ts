@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import { itemOrError, type LocationKey } from '../loaders.js';
 import type { ServiceLevel as ServiceLevelState } from '../upstream/plume.js';
-import { splitIds } from './ids.js';
+import { splitIds } from './support/ids.js';
 import { ServiceLevel } from './refs.js';
 
 /**

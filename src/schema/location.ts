@@ -1,18 +1,17 @@
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { LocationAlreadyArchivedError, InvalidServiceLevelError, OutcomeUnknownError } from '../errors.js';
+import { LocationAlreadyArchivedError, InvalidServiceLevelError } from '../errors.js';
 import { forgetLocation, itemOrError, type LocationKey } from '../loaders.js';
 import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
 import type { Location, ServiceLevel as ServiceLevelState } from '../upstream/plume.js';
-import { idempotencyKeyArg } from '../workflows/idempotency.js';
-import { destructive } from './mutation.js';
-import { wifiErrors } from './errors.js';
-import { locationGlobalIdSchema, splitIds, toGlobalId } from './ids.js';
+import { destructiveField } from './support/mutation.js';
+import { wifiErrors } from './error-types.js';
+import { locationGlobalIdSchema, splitIds, toGlobalId } from './support/ids.js';
 import { keyedLevel, LocationServiceLevelRef as LocationServiceLevel } from './location-service-level.js';
-import { UPSTREAM_CALL, UPSTREAM_LIST } from './limits.js';
-import { confirmedByField } from './read-back.js';
+import { UPSTREAM_CALL, UPSTREAM_LIST } from './support/cost.js';
+import { confirmedByField } from './support/read-back.js';
 import { CustomerRef, LocationRef, LocationServiceRef, ServiceLevel, WifiNodeRef } from './refs.js';
-import { servicesConnectionField } from './service.js';
+import { servicesConnectionField } from './service-list.js';
 
 /** A customer's home in the WiFi cloud: its nodes, service level and services. */
 
@@ -162,60 +161,52 @@ builder.mutationFields((t) => ({
     type: ArchiveLocationSuccess,
     description:
       "Service cancellation (WiFi cloud contract): archives the location, putting its WiFi configuration beyond use, and unclaims all its hardware. License note: reduces the number of Plume licenses consumed by the ISP. The location's services are not touched: cancel them with cancelServices.",
-    errors: { types: [...wifiErrors, LocationAlreadyArchivedError, OutcomeUnknownError] },
-    complexity: UPSTREAM_CALL,
-    args: {
-      input: t.arg({
-        type: LocationInput('ArchiveLocationInput', 'The location to archive.'),
-        required: true,
-        description: 'What to change.',
-      }),
-      idempotencyKey: t.arg.string(idempotencyKeyArg),
-    },
-    resolve: destructive((_, { input }, ctx) => {
-      const key = input.locationId;
-      return confirmWrite(ctx, {
-        operation: 'archiveLocation',
-        // A second archive is a 409 (already archived): harmless.
-        safeToRetry: true,
-        write: async () => {
-          await ctx.plume.archiveLocation(key.customerId, key.locationId);
-          return { key };
-        },
-        check: async () =>
-          (await ctx.plume.getLocation(key.customerId, key.locationId)).archived ? { key } : undefined,
-        forget: () => forgetLocation(ctx.loaders, key),
-      });
-    }),
+    ...destructiveField(
+      LocationInput('ArchiveLocationInput', 'The location to archive.'),
+      [...wifiErrors, LocationAlreadyArchivedError],
+      (input, ctx) => {
+        const key = input.locationId;
+        return confirmWrite(ctx, {
+          operation: 'archiveLocation',
+          // A second archive is a 409 (already archived): harmless.
+          safeToRetry: true,
+          write: async () => {
+            await ctx.plume.archiveLocation(key.customerId, key.locationId);
+            return { key };
+          },
+          check: async () =>
+            (await ctx.plume.getLocation(key.customerId, key.locationId)).archived ? { key } : undefined,
+          forget: () => forgetLocation(ctx.loaders, key),
+        });
+      },
+    ),
   }),
   setServiceLevel: t.field({
     type: SetServiceLevelSuccess,
     description:
       'Account suspension or reduced functionality (WiFi cloud contract): sets the service level of a location. License note: may not affect the number of Plume licenses consumed by the ISP.',
-    errors: { types: [...wifiErrors, InvalidServiceLevelError, OutcomeUnknownError] },
-    complexity: UPSTREAM_CALL,
-    args: {
-      input: t.arg({ type: SetServiceLevelInput, required: true, description: 'What to change.' }),
-      idempotencyKey: t.arg.string(idempotencyKeyArg),
-    },
-    resolve: destructive(async (_, { input }, ctx) => {
-      const key = input.locationId;
-      const result = await confirmWrite(ctx, {
-        operation: 'setServiceLevel',
-        // Setting the same level again changes nothing.
-        safeToRetry: true,
-        write: async () => ({
-          key,
-          serviceLevel: await ctx.plume.setServiceLevel(key.customerId, key.locationId, input.level),
-        }),
-        check: async () => {
-          const serviceLevel = await ctx.plume.getServiceLevel(key.customerId, key.locationId);
-          return serviceLevel.status === input.level ? { key, serviceLevel } : undefined;
-        },
-        forget: () => ctx.loaders.serviceLevel.clear(key),
-      });
-      ctx.loaders.serviceLevel.prime(key, result.serviceLevel);
-      return result;
-    }),
+    ...destructiveField(
+      SetServiceLevelInput,
+      [...wifiErrors, InvalidServiceLevelError],
+      async (input, ctx) => {
+        const key = input.locationId;
+        const result = await confirmWrite(ctx, {
+          operation: 'setServiceLevel',
+          // Setting the same level again changes nothing.
+          safeToRetry: true,
+          write: async () => ({
+            key,
+            serviceLevel: await ctx.plume.setServiceLevel(key.customerId, key.locationId, input.level),
+          }),
+          check: async () => {
+            const serviceLevel = await ctx.plume.getServiceLevel(key.customerId, key.locationId);
+            return serviceLevel.status === input.level ? { key, serviceLevel } : undefined;
+          },
+          forget: () => ctx.loaders.serviceLevel.clear(key),
+        });
+        ctx.loaders.serviceLevel.prime(key, result.serviceLevel);
+        return result;
+      },
+    ),
   }),
 }));

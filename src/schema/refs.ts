@@ -19,6 +19,9 @@ export interface ServiceOwner {
 }
 /** A service and its owner: its global ID names the owner, so node(id) can re-read it through the owner. */
 export type OwnedService = Service & { owner: ServiceOwner };
+/** Services of one owner, carrying it: their global IDs name it (src/schema/service-types.ts). */
+export const owned = (services: Service[], owner: ServiceOwner): OwnedService[] =>
+  services.map((service) => ({ ...service, owner }));
 export const LocationServiceRef = builder.objectRef<OwnedService>('LocationService');
 export const SubAccountServiceRef = builder.objectRef<OwnedService>('SubAccountService');
 

@@ -1,13 +1,12 @@
 import { builder } from '../builder.js';
-import { NoClaimedNodesError, NodeAlreadyUnclaimedError, OutcomeUnknownError } from '../errors.js';
+import { NoClaimedNodesError, NodeAlreadyUnclaimedError } from '../errors.js';
 import { forgetLocation, type LocationKey } from '../loaders.js';
 import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
-import { idempotencyKeyArg } from '../workflows/idempotency.js';
-import { destructive } from './mutation.js';
-import { wifiErrors } from './errors.js';
-import { locationGlobalIdSchema, serialNumberSchema, splitIds, toGlobalId } from './ids.js';
-import { UPSTREAM_CALL } from './limits.js';
-import { confirmedByField } from './read-back.js';
+import { destructiveField } from './support/mutation.js';
+import { wifiErrors } from './error-types.js';
+import { locationGlobalIdSchema, serialNumberSchema, splitIds, toGlobalId } from './support/ids.js';
+import { UPSTREAM_CALL } from './support/cost.js';
+import { confirmedByField } from './support/read-back.js';
 import { LocationRef, WifiNodeRef } from './refs.js';
 
 /** A WiFi extender (the contract's "node"), claimed to a location, and its RMA. */
@@ -110,33 +109,29 @@ builder.mutationField('unclaimNode', (t) =>
     type: UnclaimNodeSuccess,
     description:
       'Single extender RMA (WiFi cloud contract): unclaims one node from its location so it can be returned. License note: reduces the number of Plume licenses consumed by the ISP.',
-    errors: {
-      types: [...wifiErrors, NoClaimedNodesError, NodeAlreadyUnclaimedError, OutcomeUnknownError],
-    },
-    complexity: UPSTREAM_CALL,
-    args: {
-      input: t.arg({ type: UnclaimNodeInput, required: true, description: 'What to change.' }),
-      idempotencyKey: t.arg.string(idempotencyKeyArg),
-    },
-    resolve: destructive((_, { input }, ctx) => {
-      const key = input.locationId;
-      const { serialNumber } = input;
-      return confirmWrite(ctx, {
-        operation: 'unclaimNode',
-        // A second unclaim of the same node is a 400 (already unclaimed): harmless.
-        safeToRetry: true,
-        write: async () => {
-          await ctx.plume.unclaimNode(key.customerId, key.locationId, serialNumber);
-          return { key, serialNumber };
-        },
-        check: async () => {
-          const claimed = await ctx.plume.listNodes(key.customerId, key.locationId);
-          return claimed.some((node) => node.serialNumber === serialNumber)
-            ? undefined
-            : { key, serialNumber };
-        },
-        forget: () => forgetLocation(ctx.loaders, key),
-      });
-    }),
+    ...destructiveField(
+      UnclaimNodeInput,
+      [...wifiErrors, NoClaimedNodesError, NodeAlreadyUnclaimedError],
+      (input, ctx) => {
+        const key = input.locationId;
+        const { serialNumber } = input;
+        return confirmWrite(ctx, {
+          operation: 'unclaimNode',
+          // A second unclaim of the same node is a 400 (already unclaimed): harmless.
+          safeToRetry: true,
+          write: async () => {
+            await ctx.plume.unclaimNode(key.customerId, key.locationId, serialNumber);
+            return { key, serialNumber };
+          },
+          check: async () => {
+            const claimed = await ctx.plume.listNodes(key.customerId, key.locationId);
+            return claimed.some((node) => node.serialNumber === serialNumber)
+              ? undefined
+              : { key, serialNumber };
+          },
+          forget: () => forgetLocation(ctx.loaders, key),
+        });
+      },
+    ),
   }),
 );

@@ -1,10 +1,10 @@
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { forgetServices } from '../loaders.js';
-import type { WorkflowReport } from '../workflows/runner.js';
-import { toGlobalId } from './ids.js';
-import { UPSTREAM_CALL, UPSTREAM_LIST } from './limits.js';
-import { mutationTarget } from './mutation-target.js';
+import type { WorkflowReport } from '../workflows/report.js';
+import { toGlobalId } from './support/ids.js';
+import { UPSTREAM_CALL, UPSTREAM_LIST } from './support/cost.js';
+import { mutationTarget } from './support/mutation-target.js';
 import { CustomerRef, LocationRef } from './refs.js';
 import { WorkflowReportRef } from './workflow-report.js';
 

@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import type { PlannedService, Preview, StepReport, WorkflowReport } from '../workflows/runner.js';
+import type { PlannedService, Preview, StepReport, WorkflowReport } from '../workflows/report.js';
 import { ServiceLevel } from './refs.js';
 
 /** The report every workflow answers with, for a preview, a real run, a resume and a replay alike. */

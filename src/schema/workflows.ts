@@ -1,4 +1,4 @@
-import { AUDITS_ITSELF } from '../observability/audit.js';
+import { AUDITS_ITSELF } from '../security/identity.js';
 import type { InputObjectRef } from '@pothos/core';
 import { builder } from '../builder.js';
 import { z } from 'zod';
@@ -9,9 +9,9 @@ import { restoreLocation } from '../workflows/restore-location.js';
 import { suspendLocation } from '../workflows/suspend-location.js';
 import { runWorkflow, type Workflow, type WorkflowInput } from '../workflows/runner.js';
 import { idempotencyKeySchema } from '../workflows/idempotency.js';
-import { answeredAsData } from './mutation.js';
-import { servicesErrors } from './errors.js';
-import { customerRefSchema, locationGlobalIdSchema } from './ids.js';
+import { answeredAsData } from './support/mutation.js';
+import { servicesErrors } from './error-types.js';
+import { customerRefSchema, locationGlobalIdSchema } from './support/ids.js';
 import { WorkflowReportRef } from './workflow-report.js';
 
 /**

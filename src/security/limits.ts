@@ -64,7 +64,7 @@ function useDocumentLimits(limits: RequestLimits): Plugin {
 
 /**
  * The cost limit: the estimated upstream calls of the operation, from @pothos/plugin-complexity's
- * per-field costs (src/schema/limits.ts: upstream-backed fields cost 1, lists multiply their items'
+ * per-field costs (src/schema/support/cost.ts: upstream-backed fields cost 1, lists multiply their items'
  * selections, `nodes(ids:)` counts its ids). Chosen over graphql-armor's cost-limit, which prices every
  * field alike and cannot read list sizes from arguments.
  * Checked in onExecute rather than as a validation rule: the cost depends on the variables
@@ -78,7 +78,7 @@ function useCostLimit(maxCost: number): Plugin {
   const estimate = (args: ExecutionArgs): number => {
     let cost = 0;
     const rule = createComplexityRule({
-      // No field's cost reads the context (src/schema/limits.ts), which is what makes the cache sound.
+      // No field's cost reads the context (src/schema/support/cost.ts), which is what makes the cache sound.
       context: {},
       variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
       operationName: args.operationName ?? undefined,

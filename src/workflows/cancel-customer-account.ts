@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { activeServices, deleteCustomer, stopLocationServices, stopSubAccountServices } from './steps.js';
-import type { PlannedService, Workflow, WorkflowInput } from './runner.js';
+import type { PlannedService } from './report.js';
+import type { Workflow, WorkflowInput } from './runner.js';
 
 /**
  * Full cancellation: stop the services of each of the customer's locations and of its sub-account (services

@@ -1,7 +1,8 @@
 import type { Context } from '../context.js';
 import type { LocationKey } from '../loaders.js';
 import { activeServices, archiveLocation, stopLocationServices } from './steps.js';
-import type { PlannedService, Workflow, WorkflowInput } from './runner.js';
+import type { PlannedService } from './report.js';
+import type { Workflow, WorkflowInput } from './runner.js';
 
 /**
  * Cancel a location's service: stop every active service of the location (services backend), then archive

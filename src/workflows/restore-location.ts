@@ -2,7 +2,8 @@ import type { Context } from '../context.js';
 import { NothingToRestoreError } from '../errors.js';
 import type { LocationKey } from '../loaders.js';
 import { serviceLevelStatuses, type ServiceLevelStatus } from '../domain/service-level.js';
-import { NOTHING_REMOVED, type Workflow, type WorkflowInput } from './runner.js';
+import { NOTHING_REMOVED } from './report.js';
+import type { Workflow, WorkflowInput } from './runner.js';
 import { LICENSE, levelKey, setServiceLevel } from './steps.js';
 
 /**

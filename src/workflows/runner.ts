@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { DomainError } from '../errors.js';
 import { withIdempotencyKey } from './idempotency.js';
+import type { Backend, Preview, StepStatus, WorkflowReport } from './report.js';
 
 /**
  * The shared runner: a workflow is a plan (reads only) and the steps built from it (one write each, each
@@ -8,9 +9,6 @@ import { withIdempotencyKey } from './idempotency.js';
  * before the first write, runs the steps in order, saves after each, and stops at the first failure; the next
  * run with the key resumes from the failed step, with the stored plan.
  */
-
-export type Backend = 'WIFI_CLOUD' | 'SERVICES' | 'GATEWAY';
-export type StepStatus = 'PLANNED' | 'DONE' | 'ALREADY_DONE' | 'FAILED' | 'NOT_STARTED';
 
 export interface Step {
   name: string;
@@ -23,53 +21,6 @@ export interface Step {
   alreadyDone: boolean;
   /** The write. Resolves ALREADY_DONE when the backend says it was done before (409, 404, none active). */
   run(ctx: Context): Promise<'DONE' | 'ALREADY_DONE'>;
-}
-
-export interface PlannedService {
-  kind: 'location' | 'subAccount';
-  serviceId: number;
-  sku: string;
-  quantity: number;
-  agreementId: number;
-  ownerId: string;
-}
-
-/** What a workflow will do, from live reads, in the shape a preview and a report share. */
-export interface Preview {
-  nodesToUnclaim: string[];
-  servicesToStop: PlannedService[];
-  locationsToArchive: string[];
-  newEmptyLocation: boolean;
-  gdprDeleteStarts: boolean;
-  serviceLevel?: { from: string; to: string };
-}
-
-/** A preview with nothing in it, for workflows that touch none of these (suspend, restore). */
-export const NOTHING_REMOVED: Omit<Preview, 'serviceLevel'> = {
-  nodesToUnclaim: [],
-  servicesToStop: [],
-  locationsToArchive: [],
-  newEmptyLocation: false,
-  gdprDeleteStarts: false,
-};
-
-export interface StepReport {
-  name: string;
-  backend: Backend;
-  status: StepStatus;
-  detail: string;
-  licenseEffect: string;
-  upstreamRequestIds: string[];
-  error?: { code: string; message: string };
-}
-
-export interface WorkflowReport {
-  workflow: string;
-  dryRun: boolean;
-  replayed: boolean;
-  completed: boolean;
-  preview: Preview;
-  steps: StepReport[];
 }
 
 export interface Workflow<I, P> {

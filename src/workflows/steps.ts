@@ -2,7 +2,8 @@ import type { Context } from '../context.js';
 import { LocationAlreadyArchivedError, NoActiveServicesError, NotFoundError } from '../errors.js';
 import type { ServiceLevelStatus } from '../domain/service-level.js';
 import { type Service, servicePages } from '../upstream/services.js';
-import type { PlannedService, Step } from './runner.js';
+import type { PlannedService } from './report.js';
+import type { Step } from './runner.js';
 
 /**
  * The reads plans share and the steps workflows are made of. Each step calls one adapter method and turns

@@ -1,7 +1,8 @@
 import type { Context } from '../context.js';
 import type { LocationKey } from '../loaders.js';
 import type { ServiceLevelStatus } from '../domain/service-level.js';
-import { NOTHING_REMOVED, type Step, type Workflow, type WorkflowInput } from './runner.js';
+import { NOTHING_REMOVED } from './report.js';
+import type { Step, Workflow, WorkflowInput } from './runner.js';
 import { LICENSE, levelKey, setServiceLevel } from './steps.js';
 
 /**

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { JOBS_PAGE_CSP } from '../../src/jobs-page.js';
 import { customerIds, DEMO_ADMIN_TOKEN, locationIds } from '../../src/sandbox/seed.js';
-import { toGlobalId } from '../../src/schema/ids.js';
+import { toGlobalId } from '../../src/schema/support/ids.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { type ServerProcess, startServer } from '../helpers/server-process.js';

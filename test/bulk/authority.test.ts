@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerIds, DEMO_ADMIN_TOKEN, locationIds, SANDBOX_PASSWORD } from '../../src/sandbox/seed.js';
-import { locations } from '../graph/fixtures.js';
+import { locations } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
 import { BulkJobItems, BulkJobs, StartBulkJob } from './documents.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerIds, DEMO_ADMIN_TOKEN, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
-import { customers, expectTypename, locations, tokens } from '../graph/fixtures.js';
+import { customers, expectTypename, locations, tokens } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
 import { BulkJobItems, BulkJobNode, BulkJobs, CancelBulkJob, StartBulkJob } from './documents.js';

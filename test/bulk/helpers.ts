@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
 import { scaleCustomerId } from '../../src/sandbox/scale-seed.js';
-import { locationGid } from '../graph/fixtures.js';
+import { locationGid } from '../helpers/fixtures.js';
 import { gatewayEnv } from '../seams/helpers.js';
 import { BulkJobNode } from './documents.js';
 

@@ -6,8 +6,8 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
-import { actorOf } from '../../src/observability/audit.js';
-import { locations } from '../graph/fixtures.js';
+import { actorOf } from '../../src/security/identity.js';
+import { locations } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
 import { CancelBulkJob, StartBulkJob } from './documents.js';

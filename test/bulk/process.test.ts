@@ -4,7 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { scaleCustomerId } from '../../src/sandbox/scale-seed.js';
 import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
-import { locations } from '../graph/fixtures.js';
+import { locations } from '../helpers/fixtures.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
 import { startServer } from '../helpers/server-process.js';
 import { type Replica, startReplicas } from '../seams/helpers.js';

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { scaleCustomerId } from '../../src/sandbox/scale-seed.js';
-import { tokens } from '../graph/fixtures.js';
+import { tokens } from '../helpers/fixtures.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
 import { type Replica, startReplicas } from '../seams/helpers.js';
 import { BulkJobProgress, StartBulkJob } from './documents.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { useSharedGateway } from '../helpers/gateway.js';
-import { customers, expectTypename, locations, present } from './fixtures.js';
+import { customers, expectTypename, locations, present } from '../helpers/fixtures.js';
 
 const ThreeCustomers = graphql(`
   query BatchingCustomers($ids: [ID!]!) {

@@ -5,7 +5,7 @@ import { graphql } from '../gql/index.js';
 import type { ConnectionsLocationServicesQueryVariables, ServiceStatusFilter } from '../gql/graphql.js';
 import { useSharedGateway } from '../helpers/gateway.js';
 import { listSubAccountServices } from '../sandbox/services-client.js';
-import { expectTypename, locations, present } from './fixtures.js';
+import { expectTypename, locations, present } from '../helpers/fixtures.js';
 
 const LocationServices = graphql(`
   query ConnectionsLocationServices(

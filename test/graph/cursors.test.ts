@@ -3,9 +3,9 @@ import { encodeGlobalID, offsetToCursor as relayOffsetToCursor } from '@pothos/p
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
-import { cursorToOffset, offsetToCursor } from '../../src/schema/pagination.js';
+import { cursorToOffset, offsetToCursor } from '../../src/schema/support/pagination.js';
 import { useSharedGateway } from '../helpers/gateway.js';
-import { locations } from './fixtures.js';
+import { locations } from '../helpers/fixtures.js';
 
 /**
  * Connection cursors are read strictly: exactly the base64 of `OffsetConnection:<offset>` as the gateway

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { useFreshGateway } from '../helpers/gateway.js';
-import { customers, locationGid, locations, wifiNodeGid } from './fixtures.js';
+import { customers, locationGid, locations, wifiNodeGid } from '../helpers/fixtures.js';
 
 /**
  * The ids a client can pass back and key its cache by (issue 20): global IDs beside the raw ids errors

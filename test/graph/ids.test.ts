@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { useSharedGateway } from '../helpers/gateway.js';
-import { customerGid, customers, errorsOf, locationGid, locations, wifiNodeGid } from './fixtures.js';
+import {
+  customerGid,
+  customers,
+  errorsOf,
+  locationGid,
+  locations,
+  wifiNodeGid,
+} from '../helpers/fixtures.js';
 
 /**
  * Ids are checked as received, before any upstream call: whitespace anywhere in a raw id, in a global ID

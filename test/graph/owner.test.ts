@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { customerIds, locationIds, SERVICES_ACCOUNT_ID } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { type GraphQLResponse, useSharedGateway } from '../helpers/gateway.js';
-import { customers, errorsOf, expectTypename, locations, secrets, tokens } from './fixtures.js';
+import { customers, errorsOf, expectTypename, locations, secrets, tokens } from '../helpers/fixtures.js';
 
 /**
  * The services backend trusts the gateway, so the gateway checks that every customer and location the

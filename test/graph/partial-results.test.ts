@@ -5,7 +5,7 @@ import { customerIds, locationIds, SERVICES_ACCOUNT_ID } from '../../src/sandbox
 import { tourSteps } from '../../src/tour/index.js';
 import { graphql } from '../gql/index.js';
 import { useSharedGateway } from '../helpers/gateway.js';
-import { errorsOf, locations, wifiNodeGid } from './fixtures.js';
+import { errorsOf, locations, wifiNodeGid } from '../helpers/fixtures.js';
 
 /**
  * Partial results: a field backed by its own upstream call is nullable, so a failed call nulls only that

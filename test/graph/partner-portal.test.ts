@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { locationIds, SERVICES_ACCOUNT_ID } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { useFreshGateway } from '../helpers/gateway.js';
-import { expectTypename, locations } from './fixtures.js';
+import { expectTypename, locations } from '../helpers/fixtures.js';
 
 /**
  * Partner Portal mode: `locationAccountId` names the services account a location is in. In the seed,

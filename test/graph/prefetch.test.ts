@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { customerIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { useFreshGateway } from '../helpers/gateway.js';
-import { customers } from './fixtures.js';
+import { customers } from '../helpers/fixtures.js';
 
 /**
  * `customer(id) { locations }` needs only the customer id for both reads, so the gateway sends them in the

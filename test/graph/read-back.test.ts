@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { customers, locations, tokens } from './fixtures.js';
+import { customers, locations, tokens } from '../helpers/fixtures.js';
 
 /**
  * Read-back after ambiguity (src/upstream/ambiguity.ts), for all seven destructive mutations. The simulator

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { useFreshGateway, useSharedGateway } from '../helpers/gateway.js';
-import { customers, errorsOf, expectTypename, locations, present, tokens, wifiNodeGid } from './fixtures.js';
+import {
+  customers,
+  errorsOf,
+  expectTypename,
+  locations,
+  present,
+  tokens,
+  wifiNodeGid,
+} from '../helpers/fixtures.js';
 
 const ReadCustomer = graphql(`
   query ReadsCustomer($id: ID!) {

@@ -3,7 +3,7 @@ import { customerIds, locationIds, SERVICES_ACCOUNT_ID, SERVICES_API_KEY } from 
 import { errorStyles } from '../../src/sandbox/services/index.js';
 import { graphql } from '../gql/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { customers, expectTypename, locations, MASKED, secrets, servicesError } from './fixtures.js';
+import { customers, expectTypename, locations, MASKED, secrets, servicesError } from '../helpers/fixtures.js';
 
 /**
  * Every services error row of the contract, and the refusals it does not name, with the simulator's error

@@ -11,7 +11,7 @@ import {
   locations,
   secrets,
   tokens,
-} from './fixtures.js';
+} from '../helpers/fixtures.js';
 
 /**
  * The three services contract operations through the graph, over HTTP, against both simulators. Refusals,

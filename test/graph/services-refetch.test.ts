@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { useFreshGateway, useSharedGateway } from '../helpers/gateway.js';
-import { customers, expectTypename, locations, present, tokens } from './fixtures.js';
+import { customers, expectTypename, locations, present, tokens } from '../helpers/fixtures.js';
 
 /**
  * Services are Relay nodes: a global ID names the owner (location or customer) and the service id, and

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerIds, locationIds, SERVICES_ACCOUNT_ID } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { type GraphQLResponse, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { customers, expectTypename, locations, MASKED, secrets, servicesError } from './fixtures.js';
+import { customers, expectTypename, locations, MASKED, secrets, servicesError } from '../helpers/fixtures.js';
 
 /**
  * What the graph does when a backend fails in a way no contract row names: 5xx, stalls, malformed

@@ -3,7 +3,7 @@ import { errorStyles } from '../../src/sandbox/error-style.js';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { customerGid, locationGid, locations, tokens } from './fixtures.js';
+import { customerGid, locationGid, locations, tokens } from '../helpers/fixtures.js';
 
 /**
  * Every WiFi cloud error row of the contract, with the simulator rendering its error bodies each way

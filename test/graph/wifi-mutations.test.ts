@@ -12,7 +12,16 @@ import {
   locations,
   secrets,
   tokens,
-} from './fixtures.js';
+} from '../helpers/fixtures.js';
+
+/** A NotFoundError as a mutation answers it for `id`, with the message's detail after the colon when there is one. */
+const notFound = (resource: 'Location' | 'Node' | 'Customer', id: string, detail?: string) => ({
+  __typename: 'NotFoundError',
+  code: 'NOT_FOUND',
+  message: `${resource} ${id} was not found${detail ? `: ${detail}` : ''}.`,
+  resource: resource.toUpperCase(),
+  id,
+});
 
 /** The four WiFi cloud contract operations through the graph, over HTTP, against the WiFi cloud simulator. */
 
@@ -204,13 +213,7 @@ describe('unclaimNode (contract: single extender RMA)', () => {
     const unknown = '660000000000000000000999';
     const { data } = await unclaim(locationGid(ada, unknown), 'AA11000001');
 
-    expect(data?.unclaimNode).toEqual({
-      __typename: 'NotFoundError',
-      code: 'NOT_FOUND',
-      message: `Location ${unknown} was not found.`,
-      resource: 'LOCATION',
-      id: unknown,
-    });
+    expect(data?.unclaimNode).toEqual(notFound('Location', unknown));
   });
 
   it("returns NotFoundError naming the LOCATION for another customer's location under this customer", async () => {
@@ -224,13 +227,7 @@ describe('unclaimNode (contract: single extender RMA)', () => {
   it('returns NotFoundError naming the NODE for an unknown serial', async () => {
     const { data } = await unclaim(locations.adaHome, 'ZZ99000001');
 
-    expect(data?.unclaimNode).toEqual({
-      __typename: 'NotFoundError',
-      code: 'NOT_FOUND',
-      message: 'Node ZZ99000001 was not found.',
-      resource: 'NODE',
-      id: 'ZZ99000001',
-    });
+    expect(data?.unclaimNode).toEqual(notFound('Node', 'ZZ99000001'));
   });
 
   it('returns NotFoundError naming the NODE for a node of another location of the customer', async () => {
@@ -248,13 +245,7 @@ describe('unclaimNode (contract: single extender RMA)', () => {
 
     const { data } = await unclaim(locations.linusHome, 'CC33000001');
 
-    expect(data?.unclaimNode).toEqual({
-      __typename: 'NotFoundError',
-      code: 'NOT_FOUND',
-      message: `Customer ${linus} was not found.`,
-      resource: 'CUSTOMER',
-      id: linus,
-    });
+    expect(data?.unclaimNode).toEqual(notFound('Customer', linus));
   });
 
   it('returns NotAuthorizedError without any upstream call when no token is sent', async () => {
@@ -410,13 +401,7 @@ describe('archiveLocation (contract: service cancellation)', () => {
     const unknown = '660000000000000000000999';
     const { data } = await archive(locationGid(ada, unknown));
 
-    expect(data?.archiveLocation).toEqual({
-      __typename: 'NotFoundError',
-      code: 'NOT_FOUND',
-      message: `Location ${unknown} was not found.`,
-      resource: 'LOCATION',
-      id: unknown,
-    });
+    expect(data?.archiveLocation).toEqual(notFound('Location', unknown));
   });
 
   it('returns NotFoundError naming the CUSTOMER once the customer is deleted', async () => {
@@ -516,13 +501,7 @@ describe('deleteCustomer (contract: full account service cancellation)', () => {
 
     const { data } = await deleteCustomer(customers.ada);
 
-    expect(data?.deleteCustomer).toEqual({
-      __typename: 'NotFoundError',
-      code: 'NOT_FOUND',
-      message: `Customer ${ada} was not found.`,
-      resource: 'CUSTOMER',
-      id: ada,
-    });
+    expect(data?.deleteCustomer).toEqual(notFound('Customer', ada));
     expect(gw.sandbox.plume.state.gdprDeletes).toHaveLength(1);
   });
 
@@ -591,25 +570,15 @@ describe('setServiceLevel (contract: account suspension / reduced functionality)
     const unknown = '660000000000000000000999';
     const { data } = await setLevel(locationGid(ada, unknown), 'NO_SERVICE');
 
-    expect(data?.setServiceLevel).toEqual({
-      __typename: 'NotFoundError',
-      code: 'NOT_FOUND',
-      message: `Location ${unknown} was not found.`,
-      resource: 'LOCATION',
-      id: unknown,
-    });
+    expect(data?.setServiceLevel).toEqual(notFound('Location', unknown));
   });
 
   it('returns NotFoundError naming the LOCATION for an archived location', async () => {
     const { data } = await setLevel(locations.adaOldFlat, 'FULL_SERVICE');
 
-    expect(data?.setServiceLevel).toEqual({
-      __typename: 'NotFoundError',
-      code: 'NOT_FOUND',
-      message: `Location ${locationIds.adaOldFlat} was not found: the location is archived.`,
-      resource: 'LOCATION',
-      id: locationIds.adaOldFlat,
-    });
+    expect(data?.setServiceLevel).toEqual(
+      notFound('Location', locationIds.adaOldFlat, 'the location is archived'),
+    );
   });
 
   it('rejects a level outside the enum as a GraphQL validation error, without any upstream call', async () => {

@@ -44,7 +44,12 @@ export interface GraphQLResponse<T> {
 
 export async function startTestGateway(
   overrides: Partial<Config> = {},
-  { embedded = true, errorStyle, ...options }: AppOptions & { errorStyle?: ErrorStyle } = {},
+  {
+    embedded = true,
+    demoToken = DEMO_ADMIN_TOKEN,
+    errorStyle,
+    ...options
+  }: AppOptions & { errorStyle?: ErrorStyle } = {},
 ): Promise<TestGateway> {
   const sandbox = await startSandbox({ errorStyle });
   // Audit records go nowhere unless a test asks for them (AUDIT_LOG=<file>): stdout stays quiet.
@@ -57,7 +62,7 @@ export async function startTestGateway(
     },
   });
   const logger = pino({ level: 'debug' }, sink);
-  const app = createApp(config, sandbox.upstream, logger, { ...options, embedded });
+  const app = createApp(config, sandbox.upstream, logger, { ...options, embedded, demoToken });
   const server: Server = createServer(app.gateway);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerIds, locationIds, SERVICES_ACCOUNT_ID } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
-import { customers, expectTypename, locations, secrets, servicesError, tokens } from '../graph/fixtures.js';
+import { customers, expectTypename, locations, secrets, servicesError, tokens } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 /** The audit trail (AUDIT_LOG=<file>): one record per destructive mutation, over real HTTP. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GENERATED_MANIFESTS } from '../../src/security/persisted-manifests.js';
 import { demoTokens } from '../../src/sandbox/seed.js';
-import { customers } from '../graph/fixtures.js';
+import { customers } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { post } from '../security/requests.js';
 

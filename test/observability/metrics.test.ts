@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { boundedLabel } from '../../src/observability/metrics.js';
 import { customerIds } from '../../src/sandbox/seed.js';
-import { customers, secrets } from '../graph/fixtures.js';
+import { customers, secrets } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { CustomerLocations } from './documents.js';
 

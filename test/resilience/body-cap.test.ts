@@ -9,7 +9,7 @@ import {
   SERVICES_ACCOUNT_ID,
   SERVICES_API_KEY,
 } from '../../src/sandbox/seed.js';
-import { locations, MASKED } from '../graph/fixtures.js';
+import { locations, MASKED } from '../helpers/fixtures.js';
 import { type ServerProcess, startServer } from '../helpers/server-process.js';
 
 /**

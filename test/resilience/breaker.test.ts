@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { customers, MASKED } from '../graph/fixtures.js';
+import { customers, MASKED } from '../helpers/fixtures.js';
 import { adaPath, ReadCustomer, UnclaimNode, unclaimInput, unclaimPath } from './operations.js';
 
 /**
@@ -38,7 +38,7 @@ async function openPlumeBreaker() {
       { message: MASKED, extensions: { code: 'UPSTREAM_ERROR' } },
     ]);
   }
-  expect(gw.app.upstreams.plume.breakerState()).toBe('open');
+  expect(gw.app.dependencies.plume.breakerState()).toBe('open');
 }
 
 describe('circuit breaker', () => {
@@ -71,7 +71,7 @@ describe('circuit breaker', () => {
     expect(adaReads()).toBe(FAILURES);
     expect(gw.sandbox.plume.control.count(unclaimPath, 'DELETE')).toBe(0);
     // Only the failing backend's breaker opened.
-    expect(gw.app.upstreams.services.breakerState()).toBe('closed');
+    expect(gw.app.dependencies.services.breakerState()).toBe('closed');
     // The gateway still serves the other backend: ready, with the WiFi cloud shown down.
     expect(await readiness()).toMatchObject({
       httpStatus: 200,
@@ -86,7 +86,7 @@ describe('circuit breaker', () => {
     await start(400);
     await openPlumeBreaker();
     gw.sandbox.plume.control.clearFaults();
-    await expect.poll(() => gw.app.upstreams.plume.breakerState(), { timeout: 5_000 }).toBe('half-open');
+    await expect.poll(() => gw.app.dependencies.plume.breakerState(), { timeout: 5_000 }).toBe('half-open');
     expect(await readiness()).toMatchObject({ httpStatus: 200, backends: { wifiCloud: 'degraded' } });
 
     const response = await readAda();
@@ -94,7 +94,7 @@ describe('circuit breaker', () => {
     expect(response.errors).toBeUndefined();
     expect(response.data).toEqual({ customer: { customerId: expect.any(String), name: 'Ada Lovelace' } });
     expect(adaReads()).toBe(FAILURES + 1);
-    expect(gw.app.upstreams.plume.breakerState()).toBe('closed');
+    expect(gw.app.dependencies.plume.breakerState()).toBe('closed');
     expect((await gw.execute(UnclaimNode, unclaimInput)).data?.unclaimNode.__typename).toBe(
       'UnclaimNodeSuccess',
     );
@@ -104,11 +104,11 @@ describe('circuit breaker', () => {
     // Long enough that the breaker is still open for the last query, even on a loaded machine.
     await start(1_500);
     await openPlumeBreaker();
-    await expect.poll(() => gw.app.upstreams.plume.breakerState(), { timeout: 5_000 }).toBe('half-open');
+    await expect.poll(() => gw.app.dependencies.plume.breakerState(), { timeout: 5_000 }).toBe('half-open');
 
     expect((await readAda()).errors).toMatchObject([{ extensions: { code: 'UPSTREAM_ERROR' } }]);
     expect(adaReads()).toBe(FAILURES + 1);
-    expect(gw.app.upstreams.plume.breakerState()).toBe('open');
+    expect(gw.app.dependencies.plume.breakerState()).toBe('open');
     expect((await readAda()).errors).toMatchObject([{ extensions: { code: 'UPSTREAM_UNAVAILABLE' } }]);
     expect(adaReads()).toBe(FAILURES + 1);
   });
@@ -117,7 +117,7 @@ describe('circuit breaker', () => {
     await start(30_000);
     await gw.sandbox.plume.close();
     for (let i = 0; i < FAILURES; i += 1) await readAda();
-    expect(gw.app.upstreams.plume.breakerState()).toBe('open');
+    expect(gw.app.dependencies.plume.breakerState()).toBe('open');
     expect((await readAda()).errors).toMatchObject([{ extensions: { code: 'UPSTREAM_UNAVAILABLE' } }]);
   });
 
@@ -127,7 +127,7 @@ describe('circuit breaker', () => {
     for (let i = 0; i < FAILURES + 2; i += 1) {
       expect((await readAda()).errors).toMatchObject([{ extensions: { code: 'NOT_FOUND' } }]);
     }
-    expect(gw.app.upstreams.plume.breakerState()).toBe('closed');
+    expect(gw.app.dependencies.plume.breakerState()).toBe('closed');
     expect(adaReads()).toBe(FAILURES + 2);
   });
 });

@@ -1,6 +1,6 @@
 import { customerIds, locationIds, SERVICES_ACCOUNT_ID } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
-import { customers, locations } from '../graph/fixtures.js';
+import { customers, locations } from '../helpers/fixtures.js';
 
 /** The operations and upstream paths the resilience tests drive faults through. */
 

@@ -5,7 +5,7 @@ import type { Config } from '../../src/config.js';
 import { customerIds } from '../../src/sandbox/seed.js';
 import { RetryAfterWindow } from '../../src/upstream/breaker.js';
 import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../src/upstream/retry.js';
-import { customers } from '../graph/fixtures.js';
+import { customers } from '../helpers/fixtures.js';
 import { type GraphQLResponse, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { adaPath, cancelAllInput, cancelAllPath, unclaimInput, unclaimPath } from './operations.js';
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { customerIds } from '../../src/sandbox/seed.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { customers, MASKED } from '../graph/fixtures.js';
+import { customers, MASKED } from '../helpers/fixtures.js';
 import {
   adaPath,
   CancelAll,

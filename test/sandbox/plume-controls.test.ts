@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectError, paths, tokens, useFreshSimulator } from './plume-harness.js';
+import { call, expectError, injectFault, paths, tokens, useFreshSimulator } from './plume-harness.js';
 import { startPlumeSimulator } from '../../src/sandbox/plume/index.js';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 
 const simulator = useFreshSimulator();
 const adaPath = paths.customer(customerIds.ada);
 const get = (path: string) => call(simulator().url, 'GET', path, { token: tokens.admin });
-const injectFault = (fault: Record<string, unknown>) =>
-  call(simulator().url, 'POST', '/__sandbox/faults', { json: fault });
 
 describe('fault injection', () => {
   it('answers an injected status with the LoopBack error body', async () => {
-    expect(await injectFault({ method: 'GET', path: adaPath, status: 500 })).toMatchObject({ status: 204 });
+    expect(await injectFault(simulator().url, { method: 'GET', path: adaPath, status: 500 })).toMatchObject({
+      status: 204,
+    });
     expect(await get(adaPath)).toMatchObject({
       status: 500,
       body: {
@@ -28,8 +28,8 @@ describe('fault injection', () => {
   });
 
   it('renders the code the cloud would send for an injected 401, a generic one otherwise', async () => {
-    await injectFault({ path: adaPath, status: 401, times: 1 });
-    await injectFault({ path: adaPath, status: 429, times: 1 });
+    await injectFault(simulator().url, { path: adaPath, status: 401, times: 1 });
+    await injectFault(simulator().url, { path: adaPath, status: 429, times: 1 });
     expectError(await get(adaPath), 401, 'AUTHORIZATION_REQUIRED');
     expect(await get(adaPath)).toMatchObject({
       status: 429,
@@ -38,14 +38,14 @@ describe('fault injection', () => {
   });
 
   it('applies a fault only `times` times', async () => {
-    await injectFault({ path: adaPath, status: 503, times: 2 });
+    await injectFault(simulator().url, { path: adaPath, status: 503, times: 2 });
     expect((await get(adaPath)).status).toBe(503);
     expect((await get(adaPath)).status).toBe(503);
     expect(await get(adaPath)).toMatchObject({ status: 200, body: { name: 'Ada Lovelace' } });
   });
 
   it('answers a custom raw body, e.g. malformed JSON', async () => {
-    await injectFault({ path: adaPath, status: 200, body: '{"id": "6500' });
+    await injectFault(simulator().url, { path: adaPath, status: 200, body: '{"id": "6500' });
     const headers = { authorization: tokens.admin };
     const response = await fetch(`${simulator().url}${adaPath}`, { headers });
     expect(response.status).toBe(200);
@@ -53,7 +53,7 @@ describe('fault injection', () => {
   });
 
   it('delays a request and then runs the real handler', async () => {
-    await injectFault({ path: '/api/Customers/*', delayMs: 200 });
+    await injectFault(simulator().url, { path: '/api/Customers/*', delayMs: 200 });
     const started = performance.now();
     const response = await get(adaPath);
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
@@ -61,7 +61,7 @@ describe('fault injection', () => {
   });
 
   it('matches a path prefix ending in `*` and is cleared by DELETE /__sandbox/faults', async () => {
-    await injectFault({ path: '/api/Customers/*', status: 500 });
+    await injectFault(simulator().url, { path: '/api/Customers/*', status: 500 });
     expect((await get(paths.nodes(customerIds.ada, locationIds.adaHome))).status).toBe(500);
     expect((await call(simulator().url, 'DELETE', '/__sandbox/faults')).status).toBe(204);
     expect((await get(paths.nodes(customerIds.ada, locationIds.adaHome))).status).toBe(200);
@@ -76,7 +76,7 @@ describe('fault injection', () => {
   });
 
   it('refuses a malformed fault', async () => {
-    expect((await injectFault({ status: 500 })).status).toBe(400);
+    expect((await injectFault(simulator().url, { status: 500 })).status).toBe(400);
   });
 });
 

@@ -4,7 +4,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { customerIds, DEMO_ADMIN_TOKEN, locationIds, SERVICES_ACCOUNT_ID } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
-import { locations } from '../graph/fixtures.js';
+import { locations } from '../helpers/fixtures.js';
 import { newKey } from '../workflows/helpers.js';
 import { Decrease, gatewayEnv, post, type Replica, sleep, startReplicas, untilSettled } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GENERATED_MANIFESTS } from '../../src/security/persisted-manifests.js';
 import { CSRF_HEADER } from '../../src/security/browser.js';
 import { customerIds, DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
-import { locations } from '../graph/fixtures.js';
+import { locations } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway, useSharedGateway } from '../helpers/gateway.js';
 import { codesOf, expectStillServes, post, send } from './requests.js';
 

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { LIMIT_CODES } from '../../src/security/limits.js';
 import { customerIds, demoTokens } from '../../src/sandbox/seed.js';
 import { tourSteps } from '../../src/tour/index.js';
-import { customers, locations, wifiNodeGid } from '../graph/fixtures.js';
+import { customers, locations, wifiNodeGid } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway, useSharedGateway } from '../helpers/gateway.js';
 import { codesOf, expectStillServes, post, repeat, withLimits } from './requests.js';
 

@@ -12,7 +12,7 @@ import {
   manifestPaths,
 } from '../../src/security/persisted-manifests.js';
 import { demoTokens } from '../../src/sandbox/seed.js';
-import { customers } from '../graph/fixtures.js';
+import { customers } from '../helpers/fixtures.js';
 import { type TestGateway, useSharedGateway } from '../helpers/gateway.js';
 import { codesOf, post } from './requests.js';
 
@@ -188,7 +188,7 @@ describe('PERSISTED_OPERATIONS=allow (the default)', () => {
     expect((await post(gateway(), byHash, asAda)).json).toEqual({
       data: { customer: { name: 'Ada Lovelace' } },
     });
-    expect(await gateway().app.upstreams.store.getDocument(hash)).toBe(query);
+    expect(await gateway().app.dependencies.store.getDocument(hash)).toBe(query);
   });
 
   it('registers no document that fails validation, and refuses a hash that is not the query sent (400)', async () => {
@@ -239,7 +239,7 @@ describe('PERSISTED_OPERATIONS=require', () => {
   it('refuses an unknown hash, a registered (not published) one, and a request with neither', async () => {
     await expectRefused(gateway(), unknownHash, 'PERSISTED_QUERY_NOT_FOUND');
     const registered = '{ __typename }';
-    await gateway().app.upstreams.store.putDocument(sha256(registered), registered);
+    await gateway().app.dependencies.store.putDocument(sha256(registered), registered);
     await expectRefused(gateway(), { extensions: apq(sha256(registered)) }, 'PERSISTED_QUERY_NOT_FOUND');
     await expectRefused(gateway(), {}, 'PERSISTED_QUERY_ID_REQUIRED');
     await expectHomeServed(gateway(), { ...adaHome, documentId: homeId });

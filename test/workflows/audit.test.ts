@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { locations, secrets } from '../graph/fixtures.js';
+import { locations, secrets } from '../helpers/fixtures.js';
 import { newKey } from './helpers.js';
 
 /** Every workflow run and step writes an audit record: who (token hash), what, preview or real, outcomes. */

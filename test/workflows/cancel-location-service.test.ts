@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { startTestGateway, useFreshGateway, type TestGateway } from '../helpers/gateway.js';
-import { locations } from '../graph/fixtures.js';
+import { locations } from '../helpers/fixtures.js';
 import { newKey, reportOf, simulatorState, statuses, writes } from './helpers.js';
 
 /** cancelLocationService over HTTP against both simulators: preview, run, replay, resume, duplicates. */

@@ -5,7 +5,7 @@ import { customerIds, DEMO_ADMIN_TOKEN, locationIds } from '../../src/sandbox/se
 import { graphql } from '../gql/index.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
 import { executeAt, startServer } from '../helpers/server-process.js';
-import { locations } from '../graph/fixtures.js';
+import { locations } from '../helpers/fixtures.js';
 import {
   newKey,
   ReduceSku195,

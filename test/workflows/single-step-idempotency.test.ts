@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { customerIds, demoTokens, SANDBOX_PASSWORD } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
 import { useFreshGateway, type TestGateway } from '../helpers/gateway.js';
-import { locations } from '../graph/fixtures.js';
+import { locations } from '../helpers/fixtures.js';
 import { newKey, ReduceSku195 as Reduce } from './helpers.js';
 
 /** The optional idempotencyKey of the single-step mutations (one wrapper: src/workflows/idempotency.ts). */

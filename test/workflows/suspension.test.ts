@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { locationIds } from '../../src/sandbox/seed.js';
 import { useFreshGateway, type TestGateway } from '../helpers/gateway.js';
-import { locations } from '../graph/fixtures.js';
+import { locations } from '../helpers/fixtures.js';
 import { levelOf, newKey, reportOf, RestoreLocation, statuses, SuspendLocation, writes } from './helpers.js';
 
 /** suspendLocation and restoreLocation over HTTP, with the level remembered in the gateway's store. */

@@ -1,7 +1,10 @@
+import type { InputObjectRef, InputShape } from '@pothos/core';
 import { getNamedType, type GraphQLResolveInfo, isUnionType } from 'graphql';
-import type { Context } from '../context.js';
-import { UnexpectedError, UpstreamError } from '../errors.js';
-import { idempotent } from '../workflows/idempotency.js';
+import { builder, type BuilderTypes as Types } from '../../builder.js';
+import type { Context } from '../../context.js';
+import { OutcomeUnknownError, UnexpectedError, UpstreamError } from '../../errors.js';
+import { idempotencyKeyArg, idempotent } from '../../workflows/idempotency.js';
+import { UPSTREAM_CALL } from './cost.js';
 
 /**
  * What every destructive mutation's resolver is wrapped in: its idempotency key (src/workflows/
@@ -37,9 +40,31 @@ export function answeredAsData<P, A, R>(resolve: Resolver<P, A, R>): Resolver<P,
   };
 }
 
-/** A single-step destructive mutation: optional idempotency key, failures as data. */
-export function destructive<P, A extends { idempotencyKey?: string | null; input: unknown }, R>(
-  resolve: Resolver<P, A, R>,
-): Resolver<P, A, R> {
-  return answeredAsData(idempotent(resolve));
+/**
+ * The skeleton every destructive mutation shares, spread into its `t.field({ type, description, ... })`:
+ * its expected errors and OutcomeUnknownError, one upstream call's cost, the `input` and `idempotencyKey`
+ * arguments, and a resolver under its optional idempotency key whose failures are data of its union.
+ */
+export function destructiveField<Input extends InputObjectRef<Types, unknown>, Result>(
+  input: Input,
+  errors: (new (...args: never[]) => Error)[],
+  resolve: (input: InputShape<Types, Input>, ctx: Context) => Result | Promise<Result>,
+) {
+  return {
+    errors: { types: [...errors, OutcomeUnknownError] },
+    complexity: UPSTREAM_CALL,
+    args: builder.args((t) => ({
+      input: t.field({ type: input, required: true, description: 'What to change.' }),
+      idempotencyKey: t.string(idempotencyKeyArg),
+    })),
+    resolve: answeredAsData(
+      idempotent(
+        (
+          _parent: unknown,
+          args: { input: InputShape<Types, Input>; idempotencyKey?: string | null },
+          ctx: Context,
+        ) => resolve(args.input, ctx),
+      ),
+    ),
+  };
 }

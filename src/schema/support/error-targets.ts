@@ -1,19 +1,19 @@
-import { builder } from '../builder.js';
+import { builder } from '../../builder.js';
 import {
   LocationAlreadyArchivedError,
   NoClaimedNodesError,
   NotFoundError,
   NothingToRestoreError,
-} from '../errors.js';
+} from '../../errors.js';
 import { toGlobalId } from './ids.js';
-import { UPSTREAM_CALL } from './limits.js';
+import { UPSTREAM_CALL } from './cost.js';
 import { mutationTarget } from './mutation-target.js';
-import { LocationRef } from './refs.js';
+import { LocationRef } from '../refs.js';
 
 /**
  * What an expected error names, in ids a client can pass back: global IDs beside the raw upstream ids the
  * errors first shipped with (those are deprecated, never removed: docs/schema-changelog.md). A Location's
- * global ID needs its customer too, which comes from the mutation's input (src/schema/mutation-target.ts).
+ * global ID needs its customer too, which comes from the mutation's input (src/schema/support/mutation-target.ts).
  */
 
 builder.objectFields(NotFoundError, (t) => ({

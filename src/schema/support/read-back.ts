@@ -1,5 +1,5 @@
-import { builder } from '../builder.js';
-import type { ConfirmedBy as ConfirmedByValue } from '../upstream/ambiguity.js';
+import { builder } from '../../builder.js';
+import type { ConfirmedBy as ConfirmedByValue } from '../../upstream/ambiguity.js';
 
 /** How each destructive mutation's success was established (src/upstream/ambiguity.ts). */
 
