@@ -39,7 +39,7 @@ const PREVIEW_FIELDS: Array<keyof JobPreview> = [
 
 export interface BulkJob {
   id: string;
-  /** Who started it: a hash of the caller's token (src/bulk/owner.ts), never the token. */
+  /** Who started it: a hash of the caller's token (src/security/identity.ts), never the token. */
   owner: string;
   action: BulkAction;
   dryRun: boolean;
