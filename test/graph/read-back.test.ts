@@ -15,7 +15,7 @@ import { customers, locations, tokens } from '../helpers/fixtures.js';
  * read-back can only be answered after the write was applied; without the hold it is answered before.
  */
 const DEADLINE = 800;
-const WRITE_DELAY = 2_000;
+const WRITE_DELAY = 1_000;
 const READ_DELAY = 500;
 
 const UnclaimNode = graphql(`
