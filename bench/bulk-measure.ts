@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import { jobIdOf } from '../src/bulk/ids.js';
+import { keys } from '../src/bulk/model.js';
 import type { SandboxUrls } from './processes.js';
 import { SCALE_CUSTOMER_ID } from './targets.js';
 
@@ -45,6 +47,11 @@ export function levelWrites(calls: RecordedCall[]): { locations: number; most: n
     if (call.method === 'PATCH' && location) perLocation.set(location, (perLocation.get(location) ?? 0) + 1);
   }
   return { locations: perLocation.size, most: Math.max(0, ...perLocation.values()) };
+}
+
+/** A job's fan-out cursor (items enqueued so far), from its record in Redis: the API does not show it. */
+export async function enqueuedOf(redis: Redis, globalId: string): Promise<number> {
+  return Number((await redis.hget(keys.job(jobIdOf(globalId)!), 'enqueued')) ?? 0);
 }
 
 /** Waits until the simulators' logs stop growing for 300 ms (calls made after an answer are counted too). */

@@ -1,6 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { jobIdOf } from '../src/bulk/ids.js';
-import { keys } from '../src/bulk/model.js';
 import { loadConfig } from '../src/config.js';
 import { BulkApi, FINAL_STATUSES, scaleLocationIds, suspensionCsv, type JobState } from './bulk-api.js';
 import { ratePhase, type RatePhase, type RateSizes } from './bulk-rate.js';
@@ -13,14 +11,14 @@ import {
 } from './bulk-stack.js';
 import {
   countByKind,
+  enqueuedOf,
   isScaleCall,
   keyGroups,
   levelWrites,
   settledCalls,
   type KeyGroup,
 } from './bulk-measure.js';
-import { percentiles } from './load.js';
-import { pacedLoad, type PacedResult } from './paced-load.js';
+import { pacedLoad, sentFrom, type PacedResult } from './paced-load.js';
 import { measured, type WatchedProcesses, type WindowStats } from './window-stats.js';
 import { rssMb, type Running } from './processes.js';
 import { clearUpstreamCalls, gatewayTarget } from './stack.js';
@@ -99,6 +97,7 @@ export interface BulkResults {
   items: number;
   concurrency: number;
   interactiveRate: number;
+  rateSeconds: number;
   phases: ReplicaPhase[];
   /** The default rate first, then each of `limitedRates`. */
   rates: RatePhase[];
@@ -110,13 +109,12 @@ type Log = (message: string) => void;
 async function followJob(api: BulkApi, id: string, replicas: Running[], redis: BenchRedis) {
   const started = performance.now();
   const samples: Sample[] = [];
-  const record = keys.job(jobIdOf(id)!);
   for (;;) {
     const job = await api.job(id);
     samples.push({
       seconds: (performance.now() - started) / 1000,
       done: job.succeeded + job.failed + job.skipped,
-      enqueued: Number((await redis.client.hget(record, 'enqueued')) ?? 0),
+      enqueued: await enqueuedOf(redis.client, id),
       rssMb: replicas.map((replica) => Math.round(rssMb(replica.pid))),
       redisBytes: await redis.usedMemory(),
     });
@@ -170,7 +168,6 @@ async function runJob(phase: Phase, uploadId: string, dryRun: boolean): Promise<
   const seconds = (Date.parse(job.completedAt!) - Date.parse(job.createdAt)) / 1000;
   const n = job.objectCount;
   const fanOutSeconds = samples.find((s) => s.enqueued >= n)?.seconds ?? NaN;
-  const later = interactive.timeline.filter(([sentAt]) => sentAt >= fanOutSeconds).map(([, ms]) => ms);
   return {
     job,
     seconds,
@@ -180,7 +177,7 @@ async function runJob(phase: Phase, uploadId: string, dryRun: boolean): Promise<
     levelWrites: levelWrites(scaleCalls),
     interactive,
     fanOutSeconds,
-    afterFanOut: { sent: later.length, ...percentiles(later) },
+    afterFanOut: sentFrom(interactive, fanOutSeconds),
     window,
     redis: { beforeBytes, peakBytes: Math.max(...samples.map((s) => s.redisBytes)), afterBytes },
     samples,
@@ -242,6 +239,7 @@ export async function bulkBench(sizes: BulkSizes, log: Log): Promise<BulkResults
       items: sizes.items,
       concurrency: Number(process.env.BULK_CONCURRENCY ?? loadConfig({}).bulk.concurrency),
       interactiveRate: sizes.interactiveRate,
+      rateSeconds: sizes.rateSeconds,
       phases,
       rates,
     };

@@ -20,6 +20,12 @@ export interface PacedResult {
   timeline: Array<[number, number]>;
 }
 
+/** The requests sent from `seconds` on (e.g. once a job's fan-out was over). */
+export function sentFrom(result: PacedResult, seconds: number): { sent: number; p50: number; p99: number } {
+  const later = result.timeline.filter(([sentAt]) => sentAt >= seconds).map(([, ms]) => ms);
+  return { sent: later.length, ...percentiles(later) };
+}
+
 export async function pacedLoad(
   targets: HttpTarget[],
   ratePerSecond: number,

@@ -24,9 +24,9 @@ import { clearUpstreamCalls, gatewayTarget, startStack } from './stack.js';
  * `npm run bench`: builds the gateway, installs and composes the peer, starts everything on loopback and
  * runs every experiment of docs/performance.md. Flags: `--quick` (a smoke run of about a minute),
  * `--soak <seconds>` (memory under steady load), `--profile` (CPU profiles of the gateway), `--bulk` (only
- * the bulk-job experiments of bench/bulk.ts, with a real redis-server; `--bulk --quick` with 1,000 items), `--no-build`
- * (use dist/ as it is; by default it is rebuilt when any file under src/ is newer; the peer's supergraph
- * likewise when openapi/ or its mesh.config.js is newer).
+ * the bulk-job experiments of bench/bulk.ts, with a real redis-server; `--bulk --quick` with 1,000 items),
+ * `--no-build` (use dist/ as it is; by default it is rebuilt when any file under src/ is newer; the peer's
+ * supergraph likewise when openapi/ or its mesh.config.js is newer).
  */
 
 const { values: flags } = parseArgs({
