@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerIds, DEMO_ADMIN_TOKEN, locationIds, SANDBOX_PASSWORD } from '../../src/sandbox/seed.js';
+import { DEMO_ADMIN_TOKEN, SANDBOX_PASSWORD } from '../../src/sandbox/seed.js';
 import { locations } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
-import { BulkJobItems, BulkJobs, StartBulkJob } from './documents.js';
+import { BulkJobItems, BulkJobs, StartBulkJob, LIVE_LOCATIONS as LIVE } from './documents.js';
 import { bulkConfig, newKey, waitForJob } from './helpers.js';
 
 /**
@@ -11,15 +11,6 @@ import { bulkConfig, newKey, waitForJob } from './helpers.js';
  * stops with CREDENTIAL_EXPIRED and its items not yet run are NOT_STARTED; the same key and input under a
  * fresh token resume it (the new token owns it from then on), and the items done before are not run again.
  */
-
-const LIVE = [
-  [customerIds.ada, locationIds.adaHome],
-  [customerIds.ada, locationIds.adaCottage],
-  [customerIds.grace, locationIds.graceApartment],
-  [customerIds.linus, locationIds.linusHome],
-  [customerIds.linus, locationIds.linusGarage],
-  [customerIds.margaret, locationIds.margaretOffice],
-] as const;
 
 describe.runIf(redisAvailable)('a job whose credential expires', () => {
   let redis: TestRedis;

@@ -1,4 +1,15 @@
+import { customerIds, locationIds } from '../../src/sandbox/seed.js';
 import { graphql } from '../gql/index.js';
+
+/** Every live location of the seed, as (customer, location) pairs: the rows of the bulk tests' uploads. */
+export const LIVE_LOCATIONS = [
+  [customerIds.ada, locationIds.adaHome],
+  [customerIds.ada, locationIds.adaCottage],
+  [customerIds.grace, locationIds.graceApartment],
+  [customerIds.linus, locationIds.linusHome],
+  [customerIds.linus, locationIds.linusGarage],
+  [customerIds.margaret, locationIds.margaretOffice],
+] as const;
 
 /** The operations the bulk-job tests run (typed by `npm run codegen`). */
 

@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobStore } from '../../src/bulk/job-store.js';
-import { customerIds, DEMO_ADMIN_TOKEN, locationIds } from '../../src/sandbox/seed.js';
+import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
 import { locations } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
-import { BulkJobs, StartBulkJob } from './documents.js';
+import { BulkJobs, StartBulkJob, LIVE_LOCATIONS as LIVE } from './documents.js';
 import { bulkConfig, newKey, sleep, waitForJob } from './helpers.js';
 
 /**
@@ -13,15 +13,6 @@ import { bulkConfig, newKey, sleep, waitForJob } from './helpers.js';
  * would make once it wakes; a running job waits through an outage and goes on after it, with no item done
  * twice.
  */
-
-const LIVE = [
-  [customerIds.ada, locationIds.adaHome],
-  [customerIds.ada, locationIds.adaCottage],
-  [customerIds.grace, locationIds.graceApartment],
-  [customerIds.linus, locationIds.linusHome],
-  [customerIds.linus, locationIds.linusGarage],
-  [customerIds.margaret, locationIds.margaretOffice],
-] as const;
 
 describe.runIf(redisAvailable)('bulk jobs when Redis is away', () => {
   let redis: TestRedis;

@@ -3,7 +3,7 @@ import { customerIds, DEMO_ADMIN_TOKEN, locationIds } from '../../src/sandbox/se
 import { locations, tokens } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
-import { BulkJobItems, BulkJobNode, StartBulkJob } from './documents.js';
+import { BulkJobItems, BulkJobNode, StartBulkJob, LIVE_LOCATIONS as LIVE } from './documents.js';
 import { bulkConfig, newKey, waitForJob } from './helpers.js';
 
 /**
@@ -13,15 +13,6 @@ import { bulkConfig, newKey, waitForJob } from './helpers.js';
  */
 
 /** The seed's live locations, as an ISP's billing system exports them: customer and location ids. */
-const LIVE = [
-  [customerIds.ada, locationIds.adaHome],
-  [customerIds.ada, locationIds.adaCottage],
-  [customerIds.grace, locationIds.graceApartment],
-  [customerIds.linus, locationIds.linusHome],
-  [customerIds.linus, locationIds.linusGarage],
-  [customerIds.margaret, locationIds.margaretOffice],
-] as const;
-
 describe.runIf(redisAvailable)('staged uploads and results', () => {
   let redis: TestRedis;
   let gw: TestGateway;
