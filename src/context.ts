@@ -3,7 +3,7 @@ import type { BulkJobs } from './bulk/service.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Logger } from './logger.js';
 import type { IdMapping } from './mapping.js';
-import type { AuditTrail, Caller } from './security/identity.js';
+import type { AuditTrail, AuthorityProofs, Caller } from './security/identity.js';
 import { RequestDeadline } from './upstream/deadline.js';
 import type { GatewayStore } from './store/index.js';
 import type { WriteGuard } from './upstream/ambiguity.js';
@@ -51,6 +51,8 @@ export interface Context extends Caller {
   writeGuard?: WriteGuard;
   /** Warnings for the response's `extensions.warnings` (e.g. an outcome its key could not store). */
   warnings: Array<{ code: string; message: string }>;
+  /** Recent proofs that this token reaches a customer, shared by a bulk job's items; none per request. */
+  authorityProofs?: AuthorityProofs;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -89,13 +91,15 @@ export interface ContextOptions {
   timeoutMs?: number;
   /** Paces the upstream calls (bulk work: src/bulk/pacer.ts). */
   pace?: UpstreamPacer;
+  /** Shares proofs of authority among a bulk job's items (src/security/identity.ts). */
+  authorityProofs?: AuthorityProofs;
 }
 
 /** A new Context and its deadline: whoever made it settles the deadline once the work is answered. */
 export function contextFor(
   dependencies: GatewayDependencies,
   logger: Logger,
-  { requestId, authorization, signal, timeoutMs, pace }: ContextOptions,
+  { requestId, authorization, signal, timeoutMs, pace, authorityProofs }: ContextOptions,
 ): { context: Context; deadline: RequestDeadline } {
   const ledger = new UpstreamLedger(dependencies.callBudget);
   const deadline = new RequestDeadline(timeoutMs ?? dependencies.requestTimeoutMs, signal);
@@ -117,6 +121,7 @@ export function contextFor(
     bulk: dependencies.bulk,
     deadlineAt: () => Date.now() + deadline.remainingMs(),
     warnings: [],
+    ...(authorityProofs ? { authorityProofs } : {}),
   };
   return { context, deadline };
 }

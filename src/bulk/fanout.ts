@@ -12,7 +12,12 @@ import { type BulkJob, FINAL_STATUSES, type ResultEntry } from './model.js';
  * expired), lines not yet enqueued are recorded NOT_STARTED here.
  */
 
-const CHUNK = 1_000;
+/**
+ * Lines per chunk. Each chunk's classifying and BullMQ's `addBulk` run without a pause, and a chunk's Redis
+ * round trips give the event loop back to interactive requests: 1,000 lines held the loop 40–90 ms, 100 a
+ * few (docs/performance.md, "Bulk jobs").
+ */
+const CHUNK = 100;
 
 export interface FanOutDeps {
   /** start, status, get; and the job's end through `record`. */

@@ -8,6 +8,7 @@ import { CredentialSeal } from './credentials.js';
 import { FanOutStore } from './fanout-store.js';
 import { JobStore } from './job-store.js';
 import { createBulkObserver } from './observe.js';
+import { LoopShare } from './loop-share.js';
 import { SharedPacer } from './pacer.js';
 import { ProgressEvents } from './progress.js';
 import { createQueue } from './queue.js';
@@ -78,7 +79,10 @@ export function startBulkJobs(
   const workQueue = createQueue(workRedis);
   // Its connection's errors are logged once above; without a listener BullMQ prints each to stderr.
   workQueue.on('error', () => {});
-  const pacer = new SharedPacer(workRedis, settings.rates, logger, (upstream) => observer.paused(upstream));
+  const loopShare = new LoopShare(0.5);
+  const pacer = new SharedPacer(workRedis, settings.rates, logger, loopShare, (upstream) =>
+    observer.paused(upstream),
+  );
   const worker = seal
     ? new BulkWorker({
         redis: workRedis,
@@ -112,6 +116,7 @@ export function startBulkJobs(
     async close() {
       await stopWorker(1_000);
       progress.close();
+      loopShare.close();
       await workQueue.close().catch(() => {});
       for (const redis of [apiRedis, workRedis, subscriber]) redis.disconnect();
     },

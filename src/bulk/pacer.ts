@@ -4,6 +4,7 @@ import { RateLimitedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { UpstreamName, UpstreamPacer } from '../upstream/call.js';
 import type { RequestDeadline } from '../upstream/deadline.js';
+import type { LoopShare } from './loop-share.js';
 import { PREFIX } from './model.js';
 
 /**
@@ -53,6 +54,8 @@ export class SharedPacer implements UpstreamPacer {
     redis: Redis,
     private readonly rates: Record<UpstreamName, number>,
     private readonly logger: Logger,
+    /** Keeps bulk calls to their share of this replica's event loop. */
+    private readonly loop: LoopShare,
     /** Told of every 429 (metrics). */
     private readonly onRateLimited: (upstream: UpstreamName, pauseMs: number) => void = () => {},
   ) {
@@ -66,6 +69,7 @@ export class SharedPacer implements UpstreamPacer {
   }
 
   async before(upstream: UpstreamName, deadline?: RequestDeadline): Promise<void> {
+    await this.loop.turn(deadline?.signal);
     const waitMs = await this.redis.bulkReserve(this.key(upstream), Math.round(1e6 / this.rates[upstream]));
     if (waitMs <= 0) return;
     // Too long a wait for this item's deadline: it goes back to the queue (nothing was sent).

@@ -3,7 +3,7 @@ import { DelayedError, type Job, type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { contextFor, type GatewayDependencies } from '../context.js';
 import type { Logger } from '../logger.js';
-import type { AuditTrail } from '../security/identity.js';
+import { type AuditTrail, AuthorityProofs } from '../security/identity.js';
 import type { CredentialSeal } from './credentials.js';
 import { fanOut } from './fanout.js';
 import { FanOutLoop } from './fanout-loop.js';
@@ -29,6 +29,8 @@ export const ITEM_TIMEOUT_MS = 120_000;
 /** A replica that dies mid-item holds it at most this long (plus a stall check) before another takes it. */
 const LOCK_MS = 10_000;
 const STALLED_CHECK_MS = 5_000;
+/** An item whose runs stopped their replica more often than this is FAILED (ITEM_STALLED), not run again. */
+const MAX_STALLED = 5;
 
 export interface WorkerDeps {
   redis: Redis;
@@ -52,6 +54,8 @@ export class BulkWorker {
   /** Opened credentials of the jobs this replica is running (forgotten when the job ends). */
   private readonly credentials = new Map<string, { sealed: string; authorization?: string; until: number }>();
   private readonly jobs = new Map<string, { job: BulkJob; until: number }>();
+  /** A job's items of one customer prove the credential reaches it once a minute, not once an item. */
+  private readonly authorityProofs = new AuthorityProofs();
 
   constructor(private readonly deps: WorkerDeps) {
     this.worker = new Worker(QUEUE_NAME, (job, token) => this.runItem(job, token), {
@@ -60,7 +64,7 @@ export class BulkWorker {
       concurrency: deps.concurrency,
       lockDuration: LOCK_MS,
       stalledInterval: STALLED_CHECK_MS,
-      maxStalledCount: 5,
+      maxStalledCount: MAX_STALLED,
       // Nothing in the item is CPU-bound: the processor runs in this process, not in a BullMQ child process.
       autorun: true,
     });
@@ -134,6 +138,7 @@ export class BulkWorker {
       authorization,
       timeoutMs: ITEM_TIMEOUT_MS,
       pace: this.deps.pacer,
+      authorityProofs: this.authorityProofs,
     });
     const attributes = { jobId, index: item.index, action: job.action };
     await this.deps.observer.item(attributes, async () => {
@@ -199,17 +204,24 @@ export class BulkWorker {
     auditJob(this.deps.audit, ended, 'bulkJob.end', final, `bulk-${job.id}`);
   }
 
-  /** BullMQ gave up on an item (its tries used up by unexpected errors): it is FAILED, never lost. */
+  /**
+   * BullMQ gave up on an item: its tries used up by unexpected errors, or its runs stopped their replica
+   * more than `maxStalledCount` times (BullMQ fails such an item when a worker next takes it, before it
+   * runs). It is FAILED, never lost, and the job goes on to its end.
+   */
   private async lost(bullJob: Job | undefined, error: Error): Promise<void> {
     if (!bullJob || bullJob.name !== 'item') return;
-    if (bullJob.attemptsMade < (bullJob.opts.attempts ?? 1) && !/stalled/i.test(error.message)) return;
+    const stalled = /stalled/i.test(error.message);
+    if (bullJob.attemptsMade < (bullJob.opts.attempts ?? 1) && !stalled) return;
     const { jobId, item } = bullJob.data as ItemData;
     const job = await this.jobOf(jobId).catch(() => undefined);
     if (!job) return;
-    const failure = {
-      code: 'INTERNAL_SERVER_ERROR',
-      message: 'The item could not be run; see the gateway log.',
-    };
+    const failure = stalled
+      ? {
+          code: 'ITEM_STALLED',
+          message: `Every run of this item stopped with its replica (more than ${MAX_STALLED} times): it is not run again; see the gateway log.`,
+        }
+      : { code: 'INTERNAL_SERVER_ERROR', message: 'The item could not be run; see the gateway log.' };
     this.deps.logger.error(
       { bulkJobId: jobId, index: item.index, err: { message: error.message } },
       'bulk item given up',

@@ -70,13 +70,16 @@ export function customerOf(input: unknown): string {
 
 /** The caller may act on (and so learn outcomes for) this customer: the same read the mutation would make. */
 async function proveAuthority(ctx: Context, customerId: string): Promise<void> {
-  try {
-    await ctx.loaders.customer.load(customerId);
-  } catch (error) {
-    // In scope, but deleted since (by this key's run, perhaps): the WiFi cloud says 404, not 401.
-    if (error instanceof NotFoundError && error.resource === 'Customer') return;
-    throw error;
-  }
+  const read = async () => {
+    try {
+      await ctx.loaders.customer.load(customerId);
+    } catch (error) {
+      // In scope, but deleted since (by this key's run, perhaps): the WiFi cloud says 404, not 401.
+      if (!(error instanceof NotFoundError && error.resource === 'Customer')) throw error;
+    }
+  };
+  const proofs = ctx.authorityProofs;
+  await (proofs ? proofs.prove(ctx.authorization, customerId, read) : read());
 }
 
 /** A store call that fails or times out refuses the request: nothing has been written yet. */

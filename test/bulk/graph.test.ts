@@ -81,6 +81,11 @@ describe.runIf(redisAvailable)('bulk jobs over the graph', () => {
       writesTo(`/api/Customers/${customerIds.ada}/locations/${locationIds.adaCottage}/serviceLevel`),
     ).toBe(1);
     expect(level(customerIds.ada, locationIds.adaHome)).toBe('noService');
+    // Both items act on Ada: the job proves once that its credential reaches her, not once an item.
+    const adaReads = gw.sandbox.plume.control.requests.filter(
+      (r) => r.method === 'GET' && r.path === `/api/Customers/${customerIds.ada}`,
+    );
+    expect(adaReads).toHaveLength(1);
 
     const bad = await gw.execute(BulkJobItems, { id: job.id, outcome: ['INVALID', 'DUPLICATE'] });
     const items = bad.data?.node?.__typename === 'BulkJob' ? bad.data.node.items : undefined;

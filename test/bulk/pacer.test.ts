@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LoopShare } from '../../src/bulk/loop-share.js';
 import { SharedPacer } from '../../src/bulk/pacer.js';
 import { RateLimitedError } from '../../src/errors.js';
 import { RequestDeadline } from '../../src/upstream/deadline.js';
@@ -18,7 +19,8 @@ describe.runIf(redisAvailable)('the shared pacer', () => {
   const pacer = (rates = { plume: 10, services: 1000 }) => {
     const client = new Redis(redis.url);
     clients.push(client);
-    return new SharedPacer(client, rates, pino({ level: 'silent' }));
+    // The whole loop: these tests are about the shared rate (test/bulk/loop-share.test.ts: the share).
+    return new SharedPacer(client, rates, pino({ level: 'silent' }), new LoopShare(1));
   };
   const timed = async (call: () => Promise<void>) => {
     const started = performance.now();

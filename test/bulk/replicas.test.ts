@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BULL_PREFIX, QUEUE_NAME } from '../../src/bulk/queue.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { scaleCustomerId } from '../../src/sandbox/scale-seed.js';
 import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
@@ -12,7 +14,8 @@ import { gql, newKey, replicaEnv, scaleLocationId, scaleLocations, sleep, waitFo
  * Two gateway processes (as `npm start` runs them) over one pair of simulators and one persistent
  * redis-server, sharing one bulk job: both take items; a replica killed with SIGKILL mid-job has its items
  * taken over by the other (BullMQ's stalled-job recovery), and each item's workflow resumes from its stored
- * plan, so every location's level is written once; only an item in flight at the kill may write twice.
+ * plan, so every location's level is written once; only an item in flight at the kill may write twice. An
+ * item whose runs keep killing their replica is FAILED (ITEM_STALLED) and the job still ends.
  */
 
 const COUNT = 60;
@@ -116,4 +119,35 @@ describe.runIf(redisAvailable)('a bulk job across two replicas', () => {
     await sleep(500);
     expect(levelWrites()).toEqual(writes);
   }, 60_000);
+
+  it('an item whose runs stopped their replica more than 5 times is FAILED (ITEM_STALLED), and the job ends', async () => {
+    // Level writes hang, so the items in flight are still in flight when the replica dies.
+    sandbox.plume.control.clearFaults();
+    sandbox.plume.control.inject({
+      method: 'PATCH',
+      path: `/api/Customers/${scaleCustomerId}/*`,
+      delayMs: 5_000,
+    });
+    const id = await startSuspension(a.url);
+    const client = new Redis(redis.url);
+    try {
+      const active = `${BULL_PREFIX}:${QUEUE_NAME}:active`;
+      const deadline = Date.now() + 10_000;
+      while ((await client.llen(active)) < 2 * CONCURRENCY && Date.now() < deadline) await sleep(50);
+      // As if each item in flight had already stopped its replica 5 times (BullMQ counts them in `stc`).
+      const inFlight = await client.lrange(active, 0, -1);
+      expect(inFlight).toHaveLength(2 * CONCURRENCY);
+      for (const bullId of inFlight) await client.hset(`${BULL_PREFIX}:${QUEUE_NAME}:${bullId}`, 'stc', 5);
+      a.child.kill('SIGKILL');
+    } finally {
+      client.disconnect();
+    }
+    sandbox.plume.control.clearFaults();
+    const done = await waitForJob(b.url, id, undefined, { limitMs: 60_000 });
+    // The dead replica's items in flight stalled a 6th time: failed, not run again; B's own finished.
+    expect(done).toMatchObject({ status: 'COMPLETED', failed: CONCURRENCY, succeeded: COUNT - CONCURRENCY });
+    const failed = await gql(b.url, BulkJobItems, { id, outcome: ['FAILED'], first: 10 });
+    const errors = failed.data?.node.items.edges.map((e: any) => e.node.error.code);
+    expect(errors).toEqual(Array(CONCURRENCY).fill('ITEM_STALLED'));
+  }, 90_000);
 });
