@@ -80,29 +80,13 @@ export function replicaEnv(redisUrl: string, rate?: string): Record<string, stri
 }
 const credentialKey = randomBytes(32).toString('base64');
 
-/**
- * `count` gateway processes (`node dist/server.js`) on the simulators, with `env` added. processes.ts's
- * startGateway passes the bench's own environment through to the child (then sets upstreams, port and log
- * level), so `env` is set there for the spawns and put back afterwards.
- */
+/** `count` gateway processes (`node dist/server.js`) on the simulators, with `env` added. */
 export async function startReplicas(
   sims: SandboxUrls,
   count: number,
   env: Record<string, string | undefined>,
 ): Promise<Running[]> {
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  const apply = (values: Record<string, string | undefined>) => {
-    for (const [name, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-  apply(env);
-  try {
-    return await Promise.all(Array.from({ length: count }, () => startGateway(sims)));
-  } finally {
-    apply(saved);
-  }
+  return Promise.all(Array.from({ length: count }, () => startGateway(sims, [], env)));
 }
 
 /** The scale seed's size: every phase seeds 10,000 locations (a quick run suspends the first 1,000). */

@@ -34,7 +34,7 @@ export async function freePort(): Promise<number> {
 async function startNode(
   name: string,
   args: string[],
-  env: Record<string, string>,
+  env: Record<string, string | undefined>,
   readyUrl: string,
   cwd = root,
 ): Promise<Omit<Running, 'url'>> {
@@ -93,8 +93,15 @@ export function upstreamEnv() {
   };
 }
 
-/** The gateway as the product runs it: `node dist/server.js`, pointed at the simulators. */
-export async function startGateway(sandbox: SandboxUrls, nodeArgs: string[] = []): Promise<Running> {
+/**
+ * The gateway as the product runs it: `node dist/server.js`, pointed at the simulators, with `extraEnv` on
+ * top (an undefined value leaves a variable out).
+ */
+export async function startGateway(
+  sandbox: SandboxUrls,
+  nodeArgs: string[] = [],
+  extraEnv: Record<string, string | undefined> = {},
+): Promise<Running> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = {
@@ -104,6 +111,7 @@ export async function startGateway(sandbox: SandboxUrls, nodeArgs: string[] = []
     SERVICES_API_URL: sandbox.servicesUrl,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    ...extraEnv,
   };
   const proc = await startNode('gateway', [...nodeArgs, 'dist/server.js'], env, `${url}/healthz`);
   return { ...proc, url: `${url}/graphql` };

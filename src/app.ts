@@ -3,14 +3,15 @@ import type { Config, UpstreamConfig } from './config.js';
 import { createContextFactory, type GatewayDependencies } from './context.js';
 import type { Logger } from './logger.js';
 import { startBulkJobs } from './bulk/index.js';
+import type { BulkJobs } from './bulk/service.js';
 import { createIdMapping } from './mapping.js';
 import { createAuditTrail } from './observability/audit.js';
 import { createObservability } from './observability/index.js';
 import { Readiness } from './readiness.js';
 import { loadManifests, manifestPaths } from './security/persisted-manifests.js';
 import { createStore } from './store/index.js';
-import { createPlumeHttp } from './upstream/plume.js';
-import { createServicesHttp } from './upstream/services.js';
+import { createPlumeHttp } from './upstream/plume/plume-api.js';
+import { createServicesHttp } from './upstream/services/services-api.js';
 import { createGateway, type Gateway } from './yoga.js';
 import { tourSteps } from './tour/index.js';
 
@@ -39,6 +40,8 @@ export interface AppOptions {
 export interface App {
   gateway: Gateway;
   dependencies: GatewayDependencies;
+  /** Bulk jobs (src/bulk/); absent without Redis. */
+  bulk?: BulkJobs;
   /** What `/readyz` answers; server.ts drains it on SIGTERM. */
   readiness: Readiness;
   /** Closes the upstream connection pools. */
@@ -87,10 +90,11 @@ export function createApp(
   };
   observability.watchBreakers([dependencies.plume, dependencies.services]);
   const bulkRedis = config.redisUrl ?? bulkRedisUrl;
+  let bulk: BulkJobs | undefined;
   if (bulkRedis) {
     // Without REDIS_URL only this process uses the Redis: a credential key of its own is enough.
     const options = { ...config, redisUrl: bulkRedis, settings: config.bulk, ephemeralKey: !config.redisUrl };
-    dependencies.bulk = startBulkJobs(options, dependencies, observability, audit, logger);
+    bulk = startBulkJobs(options, dependencies, observability, audit, logger);
   }
   const readiness = new Readiness(
     { wifiCloud: dependencies.plume, services: dependencies.services },
@@ -99,7 +103,7 @@ export function createApp(
   const graphiqlOn = config.graphiql ?? embedded;
   const gateway = createGateway({
     context: createContextFactory(dependencies, logger),
-    bulk: dependencies.bulk,
+    bulk,
     readiness,
     logger,
     introspection: config.introspection ?? embedded,
@@ -127,11 +131,12 @@ export function createApp(
   return {
     gateway,
     dependencies,
+    bulk,
     readiness,
     close: async () => {
       readiness.close();
       // The bulk worker first: its items still use the pools.
-      await dependencies.bulk?.close();
+      await bulk?.close();
       await Promise.all([
         dependencies.plume.close(),
         dependencies.services.close(),

@@ -5,8 +5,15 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { DateResolver, DateTimeResolver, EmailAddressResolver } from 'graphql-scalars';
 import { z } from 'zod';
+import type { BulkJobs } from './bulk/service.js';
 import type { Context } from './context.js';
 import { ASSUMED_LIST_SIZE, MAX_IDS, perId, UPSTREAM_CALL } from './schema/support/cost.js';
+
+/**
+ * What resolvers get: the request's Context, and bulk jobs (src/bulk/; absent without Redis, which the bulk
+ * fields answer with BulkJobsUnavailableError). Bulk items run workflows in a plain Context of their own.
+ */
+export type GraphContext = Context & { bulk?: BulkJobs };
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
@@ -16,7 +23,7 @@ const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
  * @pothos/plugin-errors README asks for it before such plugins).
  */
 export const builder = new SchemaBuilder<{
-  Context: Context;
+  Context: GraphContext;
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;

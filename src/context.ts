@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { BulkJobs } from './bulk/service.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Logger } from './logger.js';
 import type { IdMapping } from './mapping.js';
 import type { AuditTrail, AuthorityProofs, Caller } from './security/identity.js';
-import { RequestDeadline } from './upstream/deadline.js';
+import { RequestDeadline } from './upstream/http/deadline.js';
 import type { GatewayStore } from './store/index.js';
-import type { WriteGuard } from './upstream/ambiguity.js';
-import { UpstreamLedger, type UpstreamPacer } from './upstream/call.js';
-import type { HttpClient } from './upstream/http.js';
-import { PlumeApi } from './upstream/plume.js';
-import { type ServicesAccount, ServicesApi } from './upstream/services.js';
+import type { WriteGuard } from './upstream/http/ambiguity.js';
+import { UpstreamLedger, type UpstreamPacer } from './upstream/http/call.js';
+import type { HttpClient } from './upstream/http/client.js';
+import { PlumeApi } from './upstream/plume/plume-api.js';
+import { type ServicesAccount, ServicesApi } from './upstream/services/services-api.js';
 
 /**
  * What every request's context is made from, shared for the whole process: the pooled upstream clients,
- * their settings, the id mapping, the audit trail, the store and bulk jobs.
+ * their settings, the id mapping, the audit trail and the store.
  */
 export interface GatewayDependencies {
   plume: HttpClient;
@@ -28,8 +27,6 @@ export interface GatewayDependencies {
   audit: AuditTrail;
   /** Idempotency keys, workflow plans, suspension memory (memory or Redis: src/store/). */
   store: GatewayStore;
-  /** Bulk jobs (src/bulk/); absent without Redis (BulkJobsUnavailableError). */
-  bulk?: BulkJobs;
 }
 
 /** What each GraphQL request gets, new every time. */
@@ -44,7 +41,6 @@ export interface Context extends Caller {
   /** Records destructive operations (src/observability/audit.ts). */
   audit: AuditTrail;
   store: GatewayStore;
-  bulk?: BulkJobs;
   /** Epoch ms at which this request's deadline (REQUEST_TIMEOUT_MS) ends. */
   deadlineAt(): number;
   /** The idempotency key's hold on the keyed mutation field running now (src/workflows/idempotency.ts). */
@@ -118,7 +114,6 @@ export function contextFor(
     ledger,
     audit: dependencies.audit,
     store: dependencies.store,
-    bulk: dependencies.bulk,
     deadlineAt: () => Date.now() + deadline.remainingMs(),
     warnings: [],
     ...(authorityProofs ? { authorityProofs } : {}),

@@ -2,7 +2,7 @@ import type { ServiceLevelStatus } from './domain/service-level.js';
 
 /**
  * Expected failures of the domain, one class per outcome the contracts list. The schema exposes each
- * as a GraphQL type (src/schema/error-types.ts); anything that is not a DomainError is masked by Yoga.
+ * as a GraphQL type (src/schema/error-types/); anything that is not a DomainError is masked by Yoga.
  * No GraphQL imports here: adapters throw these, resolvers let them through.
  */
 
@@ -155,7 +155,7 @@ export class NothingToRestoreError extends DomainError {
 
 /**
  * The backend failed repeatedly, so its circuit breaker is open: the gateway answers at once, without
- * calling it, until the breaker lets a probe through (src/upstream/breaker.ts).
+ * calling it, until the breaker lets a probe through (src/upstream/http/breaker.ts).
  */
 export class UpstreamUnavailableError extends DomainError {
   readonly code = 'UPSTREAM_UNAVAILABLE';
@@ -235,7 +235,7 @@ export class UpstreamError extends Error {
     readonly details: {
       status?: number;
       upstreamRequestId?: string;
-      /** Why no usable answer came (see UpstreamCallEnd.failure in src/upstream/http.ts). */
+      /** Why no usable answer came (see UpstreamCallEnd.failure in src/upstream/http/call.ts). */
       failure?: 'timeout' | 'aborted' | 'network' | 'malformed' | 'too-large';
       cause?: unknown;
     } = {},

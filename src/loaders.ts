@@ -1,8 +1,10 @@
 import DataLoader from 'dataloader';
 import { NotAuthorizedError } from './errors.js';
 import type { Logger } from './logger.js';
-import type { Customer, Location, PlumeApi, ServiceLevel, WifiNode } from './upstream/plume.js';
-import type { ServiceFilter, ServicePage, ServicesApi } from './upstream/services.js';
+import type { PlumeApi } from './upstream/plume/plume-api.js';
+import type { Customer, Location, ServiceLevel, WifiNode } from './upstream/plume/plume-model.js';
+import type { ServicesApi } from './upstream/services/services-api.js';
+import type { ServiceFilter, ServicePage } from './upstream/services/services-model.js';
 
 /**
  * Per-request DataLoaders: each upstream resource is fetched at most once per GraphQL request however

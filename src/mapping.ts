@@ -1,4 +1,4 @@
-import type { Customer, Location } from './upstream/plume.js';
+import type { Customer, Location } from './upstream/plume/plume-model.js';
 
 /**
  * How the WiFi cloud's customers and locations are known to the services backend: the one place the

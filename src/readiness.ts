@@ -1,5 +1,5 @@
 import type { Logger } from './logger.js';
-import type { BreakerState } from './upstream/breaker.js';
+import type { BreakerState } from './upstream/http/breaker.js';
 
 /**
  * `/readyz` is the gateway's own: ready while the process can serve, whatever the backends do. Every

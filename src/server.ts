@@ -69,7 +69,7 @@ async function main(): Promise<void> {
 
   const stop = (signal: string) => {
     // Bulk items stop being taken at once; those in flight get until shortly before the drain's end.
-    app.dependencies.bulk?.shutdown(Math.max(0, config.shutdownTimeoutMs - 2_000));
+    app.bulk?.shutdown(Math.max(0, config.shutdownTimeoutMs - 2_000));
     void drain(signal);
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -10,13 +10,14 @@ import { type JobsPageOptions, useJobsPage } from './jobs-page.js';
 import type { Logger } from './logger.js';
 import { useAuditTrail } from './observability/audit-plugin.js';
 import type { Readiness } from './readiness.js';
+import type { GraphContext } from './builder.js';
 import { schema } from './schema/index.js';
 import { securityLayer, type SecurityOptions } from './security/index.js';
 
 export interface GatewayOptions {
   /** A new Context per request (src/context.ts: createContextFactory). */
   context: (initial: { request: Request }) => Context;
-  /** Bulk jobs for the /bulk routes; absent without Redis. */
+  /** Bulk jobs for the graph's bulk fields and the /bulk routes; absent without Redis. */
   bulk?: BulkJobs;
   logger: Logger;
   /** false, or GraphiQL options (default query, headers). */
@@ -149,7 +150,8 @@ export function createGateway({
   const selfHosted = graphiql ? selfHostedGraphiql(graphqlEndpoint) : undefined;
   return createYoga({
     schema,
-    context,
+    // Resolvers get bulk jobs beside the request's Context (GraphContext, src/builder.ts).
+    context: (initial: { request: Request }): GraphContext => Object.assign(context(initial), { bulk }),
     graphqlEndpoint,
     healthCheckEndpoint: '/healthz',
     landingPage: false,

@@ -79,7 +79,7 @@ export function startBulkJobs(
   const workQueue = createQueue(workRedis);
   // Its connection's errors are logged once above; without a listener BullMQ prints each to stderr.
   workQueue.on('error', () => {});
-  const loopShare = new LoopShare(0.5);
+  const loopShare = new LoopShare(settings.loopShare);
   const pacer = new SharedPacer(workRedis, settings.rates, logger, loopShare, (upstream) =>
     observer.paused(upstream),
   );

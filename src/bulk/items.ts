@@ -5,7 +5,7 @@ import {
   locationGlobalIdSchema,
   toGlobalId,
   upstreamIdSchema,
-} from '../schema/support/ids.js';
+} from '../domain/global-ids.js';
 
 /**
  * What a bulk job acts on: each input line (an inline id or a line of an upload) as stored, and how it

@@ -20,21 +20,13 @@ import {
   resumeKeyOf,
   UNFINISHED_TTL_MS,
 } from './model.js';
-import { CANCEL, CREATE, RECORD, RESUME, START, STOP } from './scripts.js';
+import { RedisClock } from './redis-clock.js';
+import { CANCEL, CREATE, type JobScripts, RECORD, RESUME, START, STOP } from './scripts.js';
 
 /**
  * Every change of a bulk job, each one script (scripts.ts): create it whole, start it, record item results
  * (each once; the last one ends the job), cancel, stop, resume; and the reads the graph and routes make.
  */
-
-interface Scripts {
-  bulkCreate(...args: Array<string | number>): Promise<string[]>;
-  bulkStart(job: string, stats: string, startedAt: string): Promise<string>;
-  bulkRecord(...args: Array<string | number>): Promise<[number, string, ...number[]]>;
-  bulkCancel(job: string, stats: string, owner: string): Promise<string>;
-  bulkStop(job: string, code: string): Promise<number>;
-  bulkResume(...args: Array<string | number>): Promise<number>;
-}
 
 export interface NewJob {
   id: string;
@@ -59,12 +51,9 @@ export type CreateOutcome =
   /** Redis ran it past its deadline (it was hung): nothing was made. */
   | { kind: 'late' };
 
-/** Redis's clock minus ours, re-measured every minute: deadlines are checked on Redis's clock. */
-const CLOCK_CHECK_MS = 60_000;
-
 export class JobStore {
-  private readonly redis: Redis & Scripts;
-  private clock: { offsetMs: number; at: number } | undefined;
+  private readonly redis: Redis & JobScripts;
+  private readonly clock: RedisClock;
 
   constructor(redis: Redis) {
     redis.defineCommand('bulkCreate', { numberOfKeys: 6, lua: CREATE });
@@ -73,23 +62,13 @@ export class JobStore {
     redis.defineCommand('bulkCancel', { numberOfKeys: 2, lua: CANCEL });
     redis.defineCommand('bulkStop', { numberOfKeys: 1, lua: STOP });
     redis.defineCommand('bulkResume', { numberOfKeys: 7, lua: RESUME });
-    this.redis = redis as Redis & Scripts;
-  }
-
-  private async redisNow(): Promise<number> {
-    if (!this.clock || Date.now() - this.clock.at > CLOCK_CHECK_MS) {
-      const sent = Date.now();
-      const [seconds, micros] = await this.redis.time();
-      const received = Date.now();
-      const redisMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-      this.clock = { offsetMs: redisMs - (sent + received) / 2, at: received };
-    }
-    return Date.now() + this.clock.offsetMs;
+    this.redis = redis as Redis & JobScripts;
+    this.clock = new RedisClock(redis);
   }
 
   /** Creates a job whole, or not at all; one that Redis would run later than `withinMs` from now is refused. */
   async create(job: NewJob, createdAt: Date, withinMs: number): Promise<CreateOutcome> {
-    const deadline = Math.floor((await this.redisNow()) + withinMs);
+    const deadline = Math.floor((await this.clock.now()) + withinMs);
     const fields = {
       id: job.id,
       owner: job.owner,

@@ -1,7 +1,7 @@
 import { context as otelContext, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { AuditRecord, AuditTrail } from '../security/identity.js';
-import type { UpstreamName } from '../upstream/call.js';
+import type { UpstreamName } from '../upstream/http/call.js';
 import type { BulkAction, ItemOutcome } from './items.js';
 import type { BulkJob } from './model.js';
 

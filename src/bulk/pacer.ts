@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { RateLimitedError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { UpstreamName, UpstreamPacer } from '../upstream/call.js';
-import type { RequestDeadline } from '../upstream/deadline.js';
+import type { UpstreamName, UpstreamPacer } from '../upstream/http/call.js';
+import type { RequestDeadline } from '../upstream/http/deadline.js';
 import type { LoopShare } from './loop-share.js';
 import { PREFIX } from './model.js';
 

@@ -121,7 +121,7 @@ function verdictOfError(ctx: Context, error: unknown): ItemVerdict {
 
 /**
  * A step refused with 401 says "not authorized" for a customer out of scope and for a token that expired
- * alike (a report keeps only the code): the batch read tells them apart, as src/upstream/plume-errors.ts does.
+ * alike (a report keeps only the code): the batch read tells them apart, as src/upstream/plume/plume-errors.ts does.
  */
 async function tokenExpired(ctx: Context, item: RunnableItem): Promise<boolean> {
   try {

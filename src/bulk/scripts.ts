@@ -176,3 +176,13 @@ redis.call('SET', job .. ':cred', ARGV[4], 'PX', ARGV[3])
 expireJob(job, ARGV[3])
 return #indexes
 `;
+
+/** The job scripts as JobStore calls them (ioredis `defineCommand`). */
+export interface JobScripts {
+  bulkCreate(...args: Array<string | number>): Promise<string[]>;
+  bulkStart(job: string, stats: string, startedAt: string): Promise<string>;
+  bulkRecord(...args: Array<string | number>): Promise<[number, string, ...number[]]>;
+  bulkCancel(job: string, stats: string, owner: string): Promise<string>;
+  bulkStop(job: string, code: string): Promise<number>;
+  bulkResume(...args: Array<string | number>): Promise<number>;
+}

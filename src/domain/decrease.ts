@@ -1,4 +1,4 @@
-import type { Service } from '../upstream/services-model.js';
+import type { Service } from '../upstream/services/services-model.js';
 
 /**
  * Whether a decrease of SKU quantities took effect, told by comparing the active quantities of its SKUs

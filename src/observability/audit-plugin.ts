@@ -11,7 +11,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { AUDITS_ITSELF } from '../security/identity.js';
 import { DomainError, UpstreamError } from '../errors.js';
-import { customerRefSchema, locationGlobalIdSchema } from '../schema/support/ids.js';
+import { customerRefSchema, locationGlobalIdSchema } from '../domain/global-ids.js';
 
 /**
  * Every Mutation root field writes one audit record (src/observability/audit.ts) when it settles: who

@@ -3,8 +3,8 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Registry } from 'prom-client';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
-import type { UpstreamObserver } from '../upstream/call.js';
-import type { HttpClient } from '../upstream/http.js';
+import type { UpstreamObserver } from '../upstream/http/call.js';
+import type { HttpClient } from '../upstream/http/client.js';
 import { createMetrics } from './metrics.js';
 import { createTracing } from './tracing.js';
 

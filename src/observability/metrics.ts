@@ -3,8 +3,8 @@ import { createHistogram, usePrometheus } from '@graphql-yoga/plugin-prometheus'
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { UpstreamObserver } from '../upstream/call.js';
-import type { HttpClient } from '../upstream/http.js';
+import type { UpstreamObserver } from '../upstream/http/call.js';
+import type { HttpClient } from '../upstream/http/client.js';
 
 /**
  * Prometheus metrics, one registry per gateway (tests run many gateways in one process): GraphQL operations

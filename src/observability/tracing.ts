@@ -16,7 +16,7 @@ import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@ope
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { requestIdOf } from '../context.js';
-import type { UpstreamObserver } from '../upstream/call.js';
+import type { UpstreamObserver } from '../upstream/http/call.js';
 
 /**
  * OpenTelemetry tracing, on only when an OTLP endpoint is set (or a test passes span processors): a server

@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import type { Location } from '../upstream/plume.js';
-import { MAX_PAGE_SIZE } from '../upstream/services.js';
+import type { Location } from '../upstream/plume/plume-model.js';
+import { MAX_PAGE_SIZE } from '../upstream/services/services-model.js';
 import { ASSUMED_LIST_SIZE, UPSTREAM_CALL } from './support/cost.js';
 import { CustomerRef, LocationRef, LocationServiceRef, owned } from './refs.js';
 

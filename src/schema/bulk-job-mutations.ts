@@ -18,7 +18,7 @@ import {
 import { AUDITS_ITSELF } from '../security/identity.js';
 import { idempotencyKeySchema } from '../workflows/idempotency.js';
 import { BulkActionEnum, BulkJobRef, bulkJobIdSchema, bulkOf } from './bulk-job.js';
-import { ErrorInterface } from './error-types.js';
+import { ErrorInterface } from './error-types/error-interface.js';
 import { answeredAsData } from './support/mutation.js';
 import { SuspensionLevel } from './workflows.js';
 

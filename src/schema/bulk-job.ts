@@ -1,8 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import { builder } from '../builder.js';
-import type { Context } from '../context.js';
+import { builder, type GraphContext } from '../builder.js';
 import { BulkJobsUnavailableError } from '../bulk/errors.js';
 import { jobIdOf } from '../bulk/ids.js';
 import { bulkActions, itemOutcomes } from '../bulk/items.js';
@@ -18,7 +17,7 @@ import { BulkItem, BulkItemOutcomeEnum, BulkJobPreview } from './bulk-item.js';
  * Every read is the caller's own: another caller's job is not found, exactly like one that never existed.
  */
 
-export function bulkOf(ctx: Context): BulkJobs {
+export function bulkOf(ctx: GraphContext): BulkJobs {
   if (!ctx.bulk) throw new BulkJobsUnavailableError();
   return ctx.bulk;
 }

@@ -1,11 +1,12 @@
 import { builder } from '../builder.js';
 import { NotFoundError } from '../errors.js';
 import { itemOrError } from '../loaders.js';
-import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
-import type { Customer } from '../upstream/plume.js';
+import { confirmWrite, type Confirmed } from '../upstream/http/ambiguity.js';
+import type { Customer } from '../upstream/plume/plume-model.js';
 import { destructiveField } from './support/mutation.js';
-import { wifiErrors } from './error-types.js';
-import { customerRefSchema, splitIds, toGlobalId } from './support/ids.js';
+import { wifiErrors } from './error-types/mutation-errors.js';
+import { customerRefSchema, toGlobalId } from '../domain/global-ids.js';
+import { splitIds } from './support/ids.js';
 import { MAX_IDS, perId, UPSTREAM_CALL, UPSTREAM_LIST } from './support/cost.js';
 import { confirmedByField } from './support/read-back.js';
 import { CustomerRef, LocationRef, SubAccountServiceRef } from './refs.js';

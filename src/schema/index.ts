@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import './error-types.js';
+import './error-types/mutation-errors.js';
 import './support/error-targets.js';
 import './service-cancel.js';
 import './customer.js';

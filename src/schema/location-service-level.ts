@@ -1,6 +1,6 @@
 import { builder } from '../builder.js';
 import { itemOrError, type LocationKey } from '../loaders.js';
-import type { ServiceLevel as ServiceLevelState } from '../upstream/plume.js';
+import type { ServiceLevel as ServiceLevelState } from '../upstream/plume/plume-model.js';
 import { splitIds } from './support/ids.js';
 import { ServiceLevel } from './refs.js';
 

@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import type { ServiceLevelStatus } from '../domain/service-level.js';
-import type { Customer, Location, WifiNode } from '../upstream/plume.js';
-import type { Service } from '../upstream/services.js';
+import type { Customer, Location, WifiNode } from '../upstream/plume/plume-model.js';
+import type { Service } from '../upstream/services/services-model.js';
 
 /**
  * Type references shared across schema files (declared here, implemented in each type's own file),

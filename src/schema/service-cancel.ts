@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import { forgetServices } from '../loaders.js';
-import type { Confirmed } from '../upstream/ambiguity.js';
-import { confirmWrite } from '../upstream/ambiguity.js';
+import type { Confirmed } from '../upstream/http/ambiguity.js';
+import { confirmWrite } from '../upstream/http/ambiguity.js';
 import type { ActiveQuantities } from '../domain/decrease.js';
-import type { Customer, Location } from '../upstream/plume.js';
-import type { Service } from '../upstream/services.js';
-import { servicesErrors } from './error-types.js';
-import { agreementIdSchema, customerRefSchema, locationGlobalIdSchema, skuSchema } from './support/ids.js';
+import type { Customer, Location } from '../upstream/plume/plume-model.js';
+import type { Service } from '../upstream/services/services-model.js';
+import { servicesErrors } from './error-types/mutation-errors.js';
+import {
+  agreementIdSchema,
+  customerRefSchema,
+  locationGlobalIdSchema,
+  skuSchema,
+} from '../domain/global-ids.js';
 import { destructiveField } from './support/mutation.js';
 import { confirmedByField } from './support/read-back.js';
 import {

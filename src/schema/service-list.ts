@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { builder, type BuilderTypes as Types } from '../builder.js';
-import { MAX_PAGE_SIZE, serviceStatusFilters } from '../upstream/services.js';
-import { agreementIdSchema, skuSchema, upstreamIdSchema } from './support/ids.js';
+import { MAX_PAGE_SIZE, serviceStatusFilters } from '../upstream/services/services-model.js';
+import { agreementIdSchema, skuSchema, upstreamIdSchema } from '../domain/global-ids.js';
 import { UPSTREAM_CALL } from './support/cost.js';
 import { servicesConnection } from './support/pagination.js';
 import { type LocationServiceRef, type ServiceOwner } from './refs.js';

@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { itemOrError, type ServicePageKey } from '../loaders.js';
-import { findService, serviceStatuses } from '../upstream/services.js';
+import { findService, serviceStatuses } from '../upstream/services/services-model.js';
 import { splitIds } from './support/ids.js';
 import { LocationServiceRef, type OwnedService, type ServiceOwner, SubAccountServiceRef } from './refs.js';
 

@@ -1,10 +1,11 @@
 import { builder } from '../builder.js';
 import { NoClaimedNodesError, NodeAlreadyUnclaimedError } from '../errors.js';
 import { forgetLocation, type LocationKey } from '../loaders.js';
-import { confirmWrite, type Confirmed } from '../upstream/ambiguity.js';
+import { confirmWrite, type Confirmed } from '../upstream/http/ambiguity.js';
 import { destructiveField } from './support/mutation.js';
-import { wifiErrors } from './error-types.js';
-import { locationGlobalIdSchema, serialNumberSchema, splitIds, toGlobalId } from './support/ids.js';
+import { wifiErrors } from './error-types/mutation-errors.js';
+import { locationGlobalIdSchema, serialNumberSchema, toGlobalId } from '../domain/global-ids.js';
+import { splitIds } from './support/ids.js';
 import { UPSTREAM_CALL } from './support/cost.js';
 import { confirmedByField } from './support/read-back.js';
 import { LocationRef, WifiNodeRef } from './refs.js';

@@ -2,7 +2,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { forgetServices } from '../loaders.js';
 import type { WorkflowReport } from '../workflows/report.js';
-import { toGlobalId } from './support/ids.js';
+import { toGlobalId } from '../domain/global-ids.js';
 import { UPSTREAM_CALL, UPSTREAM_LIST } from './support/cost.js';
 import { mutationTarget } from './support/mutation-target.js';
 import { CustomerRef, LocationRef } from './refs.js';

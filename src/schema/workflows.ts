@@ -10,8 +10,8 @@ import { suspendLocation } from '../workflows/suspend-location.js';
 import { runWorkflow, type Workflow, type WorkflowInput } from '../workflows/runner.js';
 import { idempotencyKeySchema } from '../workflows/idempotency.js';
 import { answeredAsData } from './support/mutation.js';
-import { servicesErrors } from './error-types.js';
-import { customerRefSchema, locationGlobalIdSchema } from './support/ids.js';
+import { servicesErrors } from './error-types/mutation-errors.js';
+import { customerRefSchema, locationGlobalIdSchema } from '../domain/global-ids.js';
 import { WorkflowReportRef } from './workflow-report.js';
 
 /**

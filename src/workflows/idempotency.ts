@@ -10,7 +10,7 @@ import {
   StoreUnavailableError,
 } from '../errors.js';
 import { LEASE_MS, LeaseLostError, type Lease } from '../store/index.js';
-import type { WriteIntent } from '../upstream/ambiguity.js';
+import type { WriteIntent } from '../upstream/http/ambiguity.js';
 
 /**
  * Idempotency keys, after Stripe's `Idempotency-Key`: the first request with a key runs and its outcome is
@@ -204,7 +204,7 @@ type Resolver<P, A, R> = (parent: P, args: A, ctx: Context, info: GraphQLResolve
  * cleared so the retry runs again. A replay returns the stored payload without the write; payload fields
  * that re-read objects show them as they are now.
  *
- * While it runs, `ctx.writeGuard` lets the mutation's confirmWrite (src/upstream/ambiguity.ts) record its
+ * While it runs, `ctx.writeGuard` lets the mutation's confirmWrite (src/upstream/http/ambiguity.ts) record its
  * intent before writing and verify an earlier run's intent by reading. Mutation fields run one after another
  * (GraphQL spec), so the guard belongs to this field alone.
  */

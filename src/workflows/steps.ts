@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { LocationAlreadyArchivedError, NoActiveServicesError, NotFoundError } from '../errors.js';
 import type { ServiceLevelStatus } from '../domain/service-level.js';
-import { type Service, servicePages } from '../upstream/services.js';
+import { type Service, servicePages } from '../upstream/services/services-model.js';
 import type { PlannedService } from './report.js';
 import type { Step } from './runner.js';
 

@@ -1,29 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { JOBS_PAGE_CSP } from '../../src/jobs-page.js';
 import { customerIds, DEMO_ADMIN_TOKEN, locationIds } from '../../src/sandbox/seed.js';
-import { toGlobalId } from '../../src/schema/support/ids.js';
+import { toGlobalId } from '../../src/domain/global-ids.js';
+import {
+  chromiumMissingLocally,
+  launchChromium,
+  type LaunchedChromium,
+  recordProblems,
+  screenshotPath,
+  urlsElsewhere,
+} from '../helpers/chromium.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { type ServerProcess, startServer } from '../helpers/server-process.js';
 
 /**
- * The /jobs page: served by the gateway (HTTP checks below), then driven in Debian's Chromium through
- * playwright-core (which never downloads a browser) against a gateway process on the embedded default with
- * a real redis-server. As in the GraphiQL test, a missing Chromium skips locally and fails under CI=true.
+ * The /jobs page: served by the gateway (HTTP checks below), then driven in Chromium (test/helpers/chromium.ts)
+ * against a gateway process on the embedded default with a real redis-server.
  */
-const CHROMIUM = '/usr/bin/chromium';
-/** Tests never rewrite a tracked file: docs/jobs-page.png changes only with UPDATE_SCREENSHOT=1. */
-const SCREENSHOT =
-  process.env.UPDATE_SCREENSHOT === '1'
-    ? fileURLToPath(new URL('../../docs/jobs-page.png', import.meta.url))
-    : join(tmpdir(), 'subscriber-graph-jobs-page.png');
+const SCREENSHOT = screenshotPath('jobs-page');
 const JOB_TIMEOUT = 60_000;
 
 const pageAssets = (html: string) =>
@@ -118,19 +118,16 @@ describe('the /jobs page over HTTP', () => {
 });
 
 describe('the /jobs page in Chromium', () => {
-  const chromiumMissing = !existsSync(CHROMIUM) && process.env.CI !== 'true';
-  if (chromiumMissing) console.warn(`skipping the jobs page browser test: ${CHROMIUM} is missing`);
+  const chromiumMissing = chromiumMissingLocally('the jobs page browser test');
 
   let redis: TestRedis | undefined;
   let server: ServerProcess | undefined;
-  let profile: string | undefined;
-  let browser: BrowserContext | undefined;
+  let chromium: LaunchedChromium | undefined;
   let origin = '';
   const requests: Array<{ url: string; method: string; accept: string }> = [];
 
   beforeAll(async () => {
     if (chromiumMissing) return;
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
     redis = await startRedis();
     // A shared REDIS_URL needs the key that seals each job's credential (the embedded Redis makes its own).
     const credentialKey = randomBytes(32).toString('base64');
@@ -143,30 +140,15 @@ describe('the /jobs page in Chromium', () => {
       AUDIT_LOG: 'off',
     });
     origin = server.url;
-    profile = mkdtempSync(join(tmpdir(), 'subscriber-graph-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      // As in the GraphiQL test: CI runs as root, and Chromium's own calls home would muddy the request log.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 1000 },
-    });
+    chromium = await launchChromium({ width: 1280, height: 1000 });
     // On the context: this sees every request of every page.
-    browser.on('request', (request) =>
+    chromium.browser.on('request', (request) =>
       requests.push({ url: request.url(), method: request.method(), accept: request.headers().accept ?? '' }),
     );
   }, 60_000);
 
   afterAll(async () => {
-    // In this order: Chromium writes into its profile until it exits.
-    await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await chromium?.close();
     if (server && server.child.exitCode === null) {
       const exited = new Promise((resolve) => server!.child.once('exit', resolve));
       server.child.kill('SIGTERM');
@@ -177,20 +159,17 @@ describe('the /jobs page in Chromium', () => {
 
   /** A fresh page that records every page error and console error (a CSP violation is one). */
   async function openPage(): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser!.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
+    const page = await chromium!.browser.newPage();
+    const problems = recordProblems(page);
     const response = await page.goto(`${origin}/jobs`);
     expect(response?.headers()['content-security-policy']).toBe(JOBS_PAGE_CSP);
     return { page, problems };
   }
 
   const requestsElsewhere = () =>
-    requests.filter(
-      ({ url }) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin,
+    urlsElsewhere(
+      requests.map(({ url }) => url),
+      origin,
     );
 
   it.skipIf(chromiumMissing)(

@@ -15,23 +15,30 @@ const refusal = (env: Record<string, string>) => {
 };
 
 describe('bulk-job settings', () => {
-  it('default to 20 requests per second toward each backend, 4 items per replica, and no key', () => {
+  it('default to 20 requests per second toward each backend, 4 items per replica, half the event loop, and no key', () => {
     expect(loadConfig({}).bulk).toEqual({
       rates: { plume: 20, services: 20 },
       concurrency: 4,
+      loopShare: 0.5,
       credentialKey: undefined,
     });
   });
 
-  it('read rates, concurrency and the credential key', () => {
+  it('read rates, concurrency, the loop share and the credential key', () => {
     const key = randomBytes(32);
     const { bulk } = loadConfig({
       BULK_RATE_PLUME: '2.5',
       BULK_RATE_SERVICES: '50',
       BULK_CONCURRENCY: '8',
+      BULK_LOOP_SHARE: '1',
       BULK_CREDENTIAL_KEY: key.toString('base64'),
     });
-    expect(bulk).toEqual({ rates: { plume: 2.5, services: 50 }, concurrency: 8, credentialKey: key });
+    expect(bulk).toEqual({
+      rates: { plume: 2.5, services: 50 },
+      concurrency: 8,
+      loopShare: 1,
+      credentialKey: key,
+    });
   });
 
   it('refuse a key that is not 32 bytes of base64, without echoing it', () => {
@@ -41,8 +48,10 @@ describe('bulk-job settings', () => {
     expect(message).not.toContain(short);
   });
 
-  it('refuse a rate of 0 and a concurrency above a quarter of UPSTREAM_CONNECTIONS', () => {
+  it('refuse a rate of 0, a loop share outside 0.1–1, and a concurrency above a quarter of UPSTREAM_CONNECTIONS', () => {
     expect(refusal({ BULK_RATE_PLUME: '0' })).toMatch(/BULK_RATE_PLUME/);
+    expect(refusal({ BULK_LOOP_SHARE: '0' })).toMatch(/BULK_LOOP_SHARE/);
+    expect(refusal({ BULK_LOOP_SHARE: '1.5' })).toMatch(/BULK_LOOP_SHARE/);
     expect(refusal({ BULK_CONCURRENCY: '9' })).toMatch(
       /BULK_CONCURRENCY: must be at most a quarter of UPSTREAM_CONNECTIONS/,
     );

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoopShare } from '../../src/bulk/loop-share.js';
 import { SharedPacer } from '../../src/bulk/pacer.js';
 import { RateLimitedError } from '../../src/errors.js';
-import { RequestDeadline } from '../../src/upstream/deadline.js';
+import { RequestDeadline } from '../../src/upstream/http/deadline.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
 
 /**

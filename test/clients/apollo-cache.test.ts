@@ -4,7 +4,7 @@ import { relayStylePagination } from '@apollo/client/utilities';
 import { describe, expect, it, vi } from 'vitest';
 import generated from '../../clients/generated/possible-types.js';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
-import { toGlobalId } from '../../src/schema/support/ids.js';
+import { toGlobalId } from '../../src/domain/global-ids.js';
 import { ada, countingFetch, headers, portal, screens, useGatewayProcess } from './cache-fixtures.js';
 
 /**

@@ -20,7 +20,7 @@ import type {
   PortalUnclaimNodeMutationVariables,
 } from '../../clients/generated/graphql.js';
 import { DEMO_ADMIN_TOKEN, customerIds, locationIds } from '../../src/sandbox/seed.js';
-import { toGlobalId } from '../../src/schema/support/ids.js';
+import { toGlobalId } from '../../src/domain/global-ids.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 
 /**

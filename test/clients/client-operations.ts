@@ -10,7 +10,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { customerIds, DEMO_ADMIN_TOKEN, locationIds } from '../../src/sandbox/seed.js';
-import { toGlobalId } from '../../src/schema/support/ids.js';
+import { toGlobalId } from '../../src/domain/global-ids.js';
 
 /**
  * What the persisted-operation client tests share: every operation of clients/ (read from its file as an

@@ -5,7 +5,7 @@ import { type IntrospectionQuery, parse } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
 import introspection from '../../clients/generated/introspection.json' with { type: 'json' };
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
-import { toGlobalId } from '../../src/schema/support/ids.js';
+import { toGlobalId } from '../../src/domain/global-ids.js';
 import { ada, countingFetch, headers, portal, screens, useGatewayProcess } from './cache-fixtures.js';
 
 /**

@@ -17,7 +17,7 @@ import {
 } from 'relay-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
-import { toGlobalId } from '../../src/schema/support/ids.js';
+import { toGlobalId } from '../../src/domain/global-ids.js';
 import { startServer } from '../helpers/server-process.js';
 import {
   authorization,

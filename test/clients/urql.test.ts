@@ -5,7 +5,7 @@ import type { DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as typedDocuments from '../../clients/generated/graphql.js';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
-import { toGlobalId } from '../../src/schema/support/ids.js';
+import { toGlobalId } from '../../src/domain/global-ids.js';
 import { startServer } from '../helpers/server-process.js';
 import {
   authorization,

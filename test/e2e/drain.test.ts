@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
-import { startServer as startServerProcess } from '../helpers/server-process.js';
+import { injectFault, recordedRequests } from '../helpers/sandbox-controls.js';
+import { simulatorUrls, startServer as startServerProcess } from '../helpers/server-process.js';
 
 /**
  * The SIGTERM/SIGINT drain of the gateway as a separate process: /readyz answers 503 at once while the
@@ -56,24 +57,16 @@ const keepAlive = () => {
 };
 const readAda = { query: '{ customer(id: "650000000000000000000001") { name } }' };
 const ADA = JSON.stringify({ data: { customer: { name: 'Ada Lovelace' } } });
-const simulatorUrl = (output: string) => /"plume":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output)![1]!;
 
 /** Makes the WiFi cloud simulator hold its next `times` customer reads for `delayMs`. */
-async function holdCustomerReads(output: string, delayMs: number, times: number) {
-  await fetch(`${simulatorUrl(output)}/__sandbox/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ path: '/api/Customers*', delayMs, times }),
-  });
-}
+const holdCustomerReads = (output: string, delayMs: number, times: number) =>
+  injectFault(simulatorUrls(output).plume, { path: '/api/Customers*', delayMs, times });
 
 /** Resolves once the simulator has received a customer read: the gateway's request is surely in flight. */
 async function customerReadArrived(output: string) {
   await expect
     .poll(async () => {
-      const requests = (await (await fetch(`${simulatorUrl(output)}/__sandbox/requests`)).json()) as Array<{
-        path: string;
-      }>;
+      const requests = await recordedRequests(simulatorUrls(output).plume);
       return requests.some((r) => r.path.startsWith('/api/Customers'));
     })
     .toBe(true);

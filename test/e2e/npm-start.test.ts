@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
+import { injectFault } from '../helpers/sandbox-controls.js';
+import { simulatorUrls } from '../helpers/server-process.js';
 
 /**
  * The README's start command itself: `npm start` builds, then execs Node, so a signal sent to npm (as a
@@ -36,14 +38,8 @@ function npmStart(env: Record<string, string>) {
   return { child, started, output: () => output };
 }
 
-async function slowUpstream(output: string, delayMs: number) {
-  const plumeUrl = /"plume":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output)![1];
-  await fetch(`${plumeUrl}/__sandbox/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ path: '/api/Customers*', delayMs }),
-  });
-}
+const slowUpstream = (output: string, delayMs: number) =>
+  injectFault(simulatorUrls(output).plume, { path: '/api/Customers*', delayMs });
 
 const query = (id: string): RequestInit => ({
   method: 'POST',

@@ -2,7 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReadinessReport } from '../../src/readiness.js';
 import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
-import { startServer as startServerProcess } from '../helpers/server-process.js';
+import { clearRecordedRequests, injectFault, recordedRequests } from '../helpers/sandbox-controls.js';
+import { simulatorUrls, startServer as startServerProcess } from '../helpers/server-process.js';
 
 /**
  * `/readyz` of the gateway as a separate process, its simulators driven over HTTP: readiness is the
@@ -17,11 +18,6 @@ afterEach(() => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-const simulators = (output: string) => {
-  const match = /"plume":"(http:[^"]+)","services":"(http:[^"]+)"/.exec(output)!;
-  return { plume: match[1]!, services: match[2]! };
-};
-
 async function readyz(url: string): Promise<{ status: number; body: ReadinessReport }> {
   const response = await fetch(`${url}/readyz`);
   return { status: response.status, body: (await response.json()) as ReadinessReport };
@@ -30,13 +26,8 @@ async function readyz(url: string): Promise<{ status: number; body: ReadinessRep
 describe('/readyz', () => {
   it('stays 200 through a services outage, naming it down, while WiFi cloud data is still served', async () => {
     const { url, output } = await startServer({ READINESS_CHECK_INTERVAL_MS: '200' });
-    const { services } = simulators(output());
     // Every services request, the ping included, has its connection reset: an outage.
-    await fetch(`${services}/__sandbox/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ path: '/*', reset: true }),
-    });
+    await injectFault(simulatorUrls(output()).services, { path: '/*', reset: true });
     await expect
       .poll(
         async () => {
@@ -58,16 +49,15 @@ describe('/readyz', () => {
 
   it('answers a flood of 200 concurrent probes without calling the backends for each', async () => {
     const { url, output } = await startServer();
-    const sims = Object.values(simulators(output()));
-    await Promise.all(sims.map((sim) => fetch(`${sim}/__sandbox/requests`, { method: 'DELETE' })));
+    const sims = Object.values(simulatorUrls(output()));
+    await Promise.all(sims.map(clearRecordedRequests));
 
     const answers = await Promise.all(Array.from({ length: 200 }, () => readyz(url)));
     expect(answers.every(({ status, body }) => status === 200 && body.status === 'ready')).toBe(true);
 
     // One background check at most (two if its interval came round): never one ping per probe.
     for (const sim of sims) {
-      const requests = (await (await fetch(`${sim}/__sandbox/requests`)).json()) as unknown[];
-      expect(requests.length).toBeLessThanOrEqual(2);
+      expect((await recordedRequests(sim)).length).toBeLessThanOrEqual(2);
     }
   });
 });

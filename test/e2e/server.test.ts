@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
-import { nodeArgs, startServer as startServerProcess } from '../helpers/server-process.js';
+import { injectFault } from '../helpers/sandbox-controls.js';
+import { nodeArgs, simulatorUrls, startServer as startServerProcess } from '../helpers/server-process.js';
 
 /** The gateway as `npm start` runs it: a separate process on the embedded default, real HTTP only. */
 
@@ -37,12 +38,7 @@ describe('npm start on the embedded default', () => {
   it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
     const { child, url, output } = await startServer();
     // Make the WiFi cloud simulator answer slowly, so the request is surely in flight at SIGTERM.
-    const plumeUrl = /"plume":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output())![1];
-    await fetch(`${plumeUrl}/__sandbox/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ path: '/api/Customers*', delayMs: 400 }),
-    });
+    await injectFault(simulatorUrls(output()).plume, { path: '/api/Customers*', delayMs: 400 });
     const inFlight = fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: DEMO_ADMIN_TOKEN },

@@ -5,7 +5,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { customers, locations, tokens } from '../helpers/fixtures.js';
 
 /**
- * Read-back after ambiguity (src/upstream/ambiguity.ts), for all seven destructive mutations. The simulator
+ * Read-back after ambiguity (src/upstream/http/ambiguity.ts), for all seven destructive mutations. The simulator
  * holds the destructive call past the gateway's deadline and then runs the real handler, so the change
  * really happens after the gateway gave up. The gateway must not resend it (exactly one destructive call in
  * the simulator's log) and must answer either the success confirmed by READ_BACK or OutcomeUnknownError.

@@ -41,6 +41,13 @@ export function startServer(
   });
 }
 
+/** The simulators' base URLs, from the line a gateway on the embedded default logs when it starts them. */
+export function simulatorUrls(output: string): { plume: string; services: string } {
+  const match = /"plume":"(http:[^"]+)","services":"(http:[^"]+)"/.exec(output);
+  if (!match) throw new Error(`the gateway logged no simulators:\n${output}`);
+  return { plume: match[1]!, services: match[2]! };
+}
+
 /** Runs a typed operation against a gateway at `url` with the demo admin token. */
 export async function executeAt<TResult, TVariables>(
   url: string,

@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SERVICES_ACCOUNT_ID } from '../../src/sandbox/seed.js';
-import { redactEmails } from '../../src/upstream/services-refusals.js';
+import { redactEmails } from '../../src/upstream/services/services-refusals.js';
 import { customers, locations, MASKED, servicesError } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 

@@ -4,14 +4,14 @@ import { z } from 'zod';
 import { UpstreamError } from '../../src/errors.js';
 import { startPlumeSimulator, type PlumeSimulator } from '../../src/sandbox/plume/index.js';
 import { customerIds, DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
-import { createPlumeHttp } from '../../src/upstream/plume.js';
+import { createPlumeHttp } from '../../src/upstream/plume/plume-api.js';
 import {
   path,
   type UpstreamCallEnd,
   type UpstreamCallInfo,
   UpstreamLedger,
-} from '../../src/upstream/call.js';
-import type { HttpClient } from '../../src/upstream/http.js';
+} from '../../src/upstream/http/call.js';
+import type { HttpClient } from '../../src/upstream/http/client.js';
 
 /**
  * What the HTTP layer's watchers see of retries: every attempt is a call of its own for the observers

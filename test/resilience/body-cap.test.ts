@@ -10,6 +10,7 @@ import {
   SERVICES_API_KEY,
 } from '../../src/sandbox/seed.js';
 import { locations, MASKED } from '../helpers/fixtures.js';
+import { clearFaults, injectFault } from '../helpers/sandbox-controls.js';
 import { type ServerProcess, startServer } from '../helpers/server-process.js';
 
 /**
@@ -57,12 +58,7 @@ function peakRss(): number {
 }
 
 async function fault(body: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${plumeUrl}/__sandbox/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(204);
+  expect(await injectFault(plumeUrl, body)).toBe(204);
 }
 
 /** The gateway's log reaches the pipe a little after its answer. */
@@ -125,7 +121,7 @@ describe('upstream answers over UPSTREAM_MAX_BODY_BYTES', () => {
   });
 
   beforeEach(async () => {
-    await fetch(`${plumeUrl}/__sandbox/faults`, { method: 'DELETE' });
+    await clearFaults(plumeUrl);
   });
 
   it('a declared 50 MB answer is refused unread: masked UPSTREAM_ERROR, the log names the cap', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { customers, MASKED } from '../helpers/fixtures.js';
-import { adaPath, ReadCustomer, UnclaimNode, unclaimInput, unclaimPath } from './operations.js';
+import { MASKED } from '../helpers/fixtures.js';
+import { adaPath, adaReader, quickRetries, UnclaimNode, unclaimInput, unclaimPath } from './operations.js';
 
 /**
  * The circuit breaker over real HTTP: it opens after consecutive failures, then answers at once with
@@ -14,14 +14,13 @@ let gw: TestGateway;
 /** Starts the gateway with a breaker that stays open `openMs` (long, where a test must not see it half-open). */
 async function start(openMs: number) {
   gw = await startTestGateway({
-    upstreamRetry: { retries: 0, baseDelayMs: 10, maxDelayMs: 50 },
+    upstreamRetry: { ...quickRetries, retries: 0 },
     upstreamBreaker: { failures: FAILURES, errorRate: 1, minCalls: 1_000, windowMs: 10_000, openMs },
   });
 }
 afterEach(() => gw.close());
 
-const readAda = () => gw.execute(ReadCustomer, { id: customers.ada });
-const adaReads = () => gw.sandbox.plume.control.count(adaPath, 'GET');
+const { readAda, adaReads } = adaReader(() => gw);
 /** `/readyz`: the gateway's own readiness (200 while it can serve) and each backend's state. */
 const readiness = async () => {
   const response = await fetch(`${gw.url}/readyz`);

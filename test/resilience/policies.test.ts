@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type BreakerState, CircuitBreaker } from '../../src/upstream/breaker.js';
+import { type BreakerState, CircuitBreaker } from '../../src/upstream/http/breaker.js';
 import {
   backoffMs,
   isRetryableMethod,
   isRetryableStatus,
   parseRetryAfter,
-} from '../../src/upstream/retry.js';
+} from '../../src/upstream/http/retry.js';
 
 /** The breaker's and the retry policy's rules, on a hand-driven clock (no waiting, no timing). */
 

@@ -3,11 +3,20 @@ import { parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { customerIds } from '../../src/sandbox/seed.js';
-import { RetryAfterWindow } from '../../src/upstream/breaker.js';
-import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../src/upstream/retry.js';
-import { customers } from '../helpers/fixtures.js';
+import { RetryAfterWindow } from '../../src/upstream/http/breaker.js';
+import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../src/upstream/http/retry.js';
+
 import { type GraphQLResponse, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { adaPath, cancelAllInput, cancelAllPath, unclaimInput, unclaimPath } from './operations.js';
+import {
+  adaPath,
+  adaReader,
+  cancelAllInput,
+  cancelAllPath,
+  quickRetries,
+  retryAfterFault,
+  unclaimInput,
+  unclaimPath,
+} from './operations.js';
 
 /**
  * Rate limits over real HTTP: a backend's 429 is the typed RateLimitedError (a write did not happen), its
@@ -26,7 +35,6 @@ const UnclaimNode = doc(`mutation RlUnclaim($input: UnclaimNodeInput!) {
 const CancelAll = doc(`mutation RlCancelAll($input: CancelAllSubAccountServicesInput!) {
   cancelAllSubAccountServices(input: $input) { ${outcome} }
 }`);
-const ReadCustomer = doc(`query RlCustomer($id: ID!) { customer(id: $id) { customerId name } }`);
 
 let gw: TestGateway;
 let running: TestGateway | undefined;
@@ -35,11 +43,11 @@ afterEach(async () => {
   running = undefined;
 });
 
-const quickRetries = { retries: 2, baseDelayMs: 10, maxDelayMs: 50 };
 async function start(overrides: Partial<Config> = {}) {
   gw = running = await startTestGateway({ upstreamRetry: quickRetries, ...overrides });
   return gw;
 }
+const { readAda, adaReads } = adaReader(() => gw);
 
 /** A mutation's rate-limited outcome: the union member, as data, naming the backend that limits. */
 function rateLimited(response: GraphQLResponse<Json>, field: string, backend: 'WIFI_CLOUD' | 'SERVICES') {
@@ -85,13 +93,9 @@ describe('a 429 on a write', () => {
     '$upstream $method: RateLimitedError, nothing written, no call until Retry-After has passed',
     async (w) => {
       await start();
-      gw.sandbox[w.upstream].control.inject({
-        method: w.method,
-        path: w.path,
-        status: 429,
-        headers: { 'retry-after': '2' },
-        times: 1,
-      });
+      gw.sandbox[w.upstream].control.inject(
+        retryAfterFault(429, '2', { method: w.method, path: w.path, times: 1 }),
+      );
 
       const first = rateLimited(await w.run(), w.field, w.backend);
       expect(first.retryAfterSeconds).toBe(2);
@@ -118,17 +122,13 @@ describe('a 429 on a write', () => {
 
   it("holds only that backend: the other one's calls still go out", async () => {
     await start();
-    gw.sandbox.services.control.inject({
-      method: 'POST',
-      path: cancelAllPath,
-      status: 429,
-      headers: { 'retry-after': '30' },
-      times: 1,
-    });
+    gw.sandbox.services.control.inject(
+      retryAfterFault(429, '30', { method: 'POST', path: cancelAllPath, times: 1 }),
+    );
     rateLimited(await gw.execute(CancelAll, cancelAllInput), 'cancelAllSubAccountServices', 'SERVICES');
     gw.resetCounts();
 
-    const read = await gw.execute(ReadCustomer, { id: customers.ada });
+    const read = await readAda();
 
     expect(read.errors).toBeUndefined();
     expect(read.data?.customer).toMatchObject({ customerId: customerIds.ada });
@@ -137,9 +137,7 @@ describe('a 429 on a write', () => {
 });
 
 describe('a 429 on a read', () => {
-  const readAda = () => gw.execute(ReadCustomer, { id: customers.ada });
-  const adaReads = () => gw.sandbox.plume.control.count(adaPath, 'GET');
-  const rateLimitedField = (response: GraphQLResponse<Json>, retryAfterSeconds: number) => {
+  const rateLimitedField = (response: GraphQLResponse<unknown>, retryAfterSeconds: number) => {
     expect(response.data).toEqual({ customer: null });
     expect(response.errors).toMatchObject([
       { path: ['customer'], extensions: { code: 'RATE_LIMITED', retryAfterSeconds } },
@@ -148,12 +146,7 @@ describe('a 429 on a read', () => {
 
   it('ends, after its retries, as RATE_LIMITED with retryAfterSeconds; the next read makes no call', async () => {
     await start({ upstreamRetry: { ...quickRetries, retries: 1 } });
-    gw.sandbox.plume.control.inject({
-      method: 'GET',
-      path: adaPath,
-      status: 429,
-      headers: { 'retry-after': '1' },
-    });
+    gw.sandbox.plume.control.inject(retryAfterFault(429, '1', { method: 'GET', path: adaPath }));
 
     rateLimitedField(await readAda(), 1);
     expect(adaReads()).toBe(2);
@@ -164,13 +157,7 @@ describe('a 429 on a read', () => {
 
   it("fails fast, without waiting, when the Retry-After would pass the request's deadline", async () => {
     await start({ requestTimeoutMs: 8_000 });
-    gw.sandbox.plume.control.inject({
-      method: 'GET',
-      path: adaPath,
-      status: 429,
-      headers: { 'retry-after': '30' },
-      times: 1,
-    });
+    gw.sandbox.plume.control.inject(retryAfterFault(429, '30', { method: 'GET', path: adaPath, times: 1 }));
 
     const started = performance.now();
     const response = await readAda();
@@ -183,13 +170,7 @@ describe('a 429 on a read', () => {
 
   it('is held by a 503 with Retry-After as well: the next read answers RATE_LIMITED without a call', async () => {
     await start({ upstreamRetry: { ...quickRetries, retries: 0 } });
-    gw.sandbox.plume.control.inject({
-      method: 'GET',
-      path: adaPath,
-      status: 503,
-      headers: { 'retry-after': '20' },
-      times: 1,
-    });
+    gw.sandbox.plume.control.inject(retryAfterFault(503, '20', { method: 'GET', path: adaPath, times: 1 }));
 
     expect((await readAda()).errors).toMatchObject([{ extensions: { code: 'UPSTREAM_ERROR' } }]);
     const held = await readAda();
@@ -207,13 +188,9 @@ describe('Retry-After values', () => {
     ['more digits than a number holds', '99999999999999999999999'],
   ])('caps %s at 60 s', async (_name, value) => {
     await start();
-    gw.sandbox.plume.control.inject({
-      method: 'DELETE',
-      path: unclaimPath,
-      status: 429,
-      headers: { 'retry-after': value },
-      times: 1,
-    });
+    gw.sandbox.plume.control.inject(
+      retryAfterFault(429, value, { method: 'DELETE', path: unclaimPath, times: 1 }),
+    );
 
     const limited = rateLimited(await gw.execute(UnclaimNode, unclaimInput), 'unclaimNode', 'WIFI_CLOUD');
 
@@ -224,13 +201,9 @@ describe('Retry-After values', () => {
     'ignores Retry-After %j: still RATE_LIMITED (at least 1 s), and no window holds the next call',
     async (value) => {
       await start();
-      gw.sandbox.plume.control.inject({
-        method: 'DELETE',
-        path: unclaimPath,
-        status: 429,
-        headers: { 'retry-after': value },
-        times: 1,
-      });
+      gw.sandbox.plume.control.inject(
+        retryAfterFault(429, value, { method: 'DELETE', path: unclaimPath, times: 1 }),
+      );
 
       const limited = rateLimited(await gw.execute(UnclaimNode, unclaimInput), 'unclaimNode', 'WIFI_CLOUD');
       expect(limited.retryAfterSeconds).toBe(1);

@@ -5,10 +5,12 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { customers, MASKED } from '../helpers/fixtures.js';
 import {
   adaPath,
+  adaReader,
   CancelAll,
   cancelAllInput,
   cancelAllPath,
-  ReadCustomer,
+  quickRetries,
+  retryAfterFault,
   serviceLevelPath,
   SetServiceLevel,
   suspendInput,
@@ -25,13 +27,11 @@ import {
 let gw: TestGateway;
 afterEach(() => gw.close());
 
-const quickRetries = { retries: 2, baseDelayMs: 10, maxDelayMs: 50 };
 async function start(overrides: Partial<Config> = {}) {
   gw = await startTestGateway({ upstreamRetry: quickRetries, ...overrides });
   return gw;
 }
-const readAda = () => gw.execute(ReadCustomer, { id: customers.ada });
-const adaReads = () => gw.sandbox.plume.control.count(adaPath, 'GET');
+const { readAda, adaReads } = adaReader(() => gw);
 const ada = { customer: { customerId: customerIds.ada, name: 'Ada Lovelace' } };
 
 describe('reads', () => {
@@ -64,13 +64,7 @@ describe('reads', () => {
 
   it('waits at least Retry-After before retrying a 429', async () => {
     await start();
-    gw.sandbox.plume.control.inject({
-      method: 'GET',
-      path: adaPath,
-      status: 429,
-      headers: { 'retry-after': '1' },
-      times: 1,
-    });
+    gw.sandbox.plume.control.inject(retryAfterFault(429, '1', { method: 'GET', path: adaPath, times: 1 }));
 
     const started = performance.now();
     const response = await readAda();
@@ -140,12 +134,7 @@ describe("the request's deadline", () => {
   it('bounds the total of its retries: no wait past REQUEST_TIMEOUT_MS', async () => {
     // Unbounded, ten retries each honouring Retry-After: 1 would take more than ten seconds.
     await start({ requestTimeoutMs: 1_500, upstreamRetry: { ...quickRetries, retries: 10 } });
-    gw.sandbox.plume.control.inject({
-      method: 'GET',
-      path: adaPath,
-      status: 503,
-      headers: { 'retry-after': '1' },
-    });
+    gw.sandbox.plume.control.inject(retryAfterFault(503, '1', { method: 'GET', path: adaPath }));
 
     const started = performance.now();
     const response = await readAda();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { startPlumeSimulator } from '../../src/sandbox/plume/index.js';
 import { customerIds } from '../../src/sandbox/seed.js';
-import { injectFault, paths, tokens, useFreshSimulator } from './plume-harness.js';
+import { injectFault } from '../helpers/sandbox-controls.js';
+import { paths, tokens, useFreshSimulator } from './plume-harness.js';
 
 /** The fault controls the resilience tests need: answer headers, connection resets, a hit probability. */
 
@@ -99,7 +100,7 @@ describe('fault rate', () => {
   it.each([{ rate: 1.5 }, { rate: -0.1 }, { reset: false }, { headers: { 'retry-after': 1 } }])(
     'refuses a malformed fault %j',
     async (field) => {
-      expect((await injectFault(simulator().url, { path: adaPath, status: 503, ...field })).status).toBe(400);
+      expect(await injectFault(simulator().url, { path: adaPath, status: 503, ...field })).toBe(400);
     },
   );
 });

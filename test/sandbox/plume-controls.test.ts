@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectError, injectFault, paths, tokens, useFreshSimulator } from './plume-harness.js';
+import { call, expectError, paths, tokens, useFreshSimulator } from './plume-harness.js';
 import { startPlumeSimulator } from '../../src/sandbox/plume/index.js';
 import { customerIds, locationIds } from '../../src/sandbox/seed.js';
+import { clearFaults, injectFault } from '../helpers/sandbox-controls.js';
 
 const simulator = useFreshSimulator();
 const adaPath = paths.customer(customerIds.ada);
@@ -9,9 +10,7 @@ const get = (path: string) => call(simulator().url, 'GET', path, { token: tokens
 
 describe('fault injection', () => {
   it('answers an injected status with the LoopBack error body', async () => {
-    expect(await injectFault(simulator().url, { method: 'GET', path: adaPath, status: 500 })).toMatchObject({
-      status: 204,
-    });
+    expect(await injectFault(simulator().url, { method: 'GET', path: adaPath, status: 500 })).toBe(204);
     expect(await get(adaPath)).toMatchObject({
       status: 500,
       body: {
@@ -63,7 +62,7 @@ describe('fault injection', () => {
   it('matches a path prefix ending in `*` and is cleared by DELETE /__sandbox/faults', async () => {
     await injectFault(simulator().url, { path: '/api/Customers/*', status: 500 });
     expect((await get(paths.nodes(customerIds.ada, locationIds.adaHome))).status).toBe(500);
-    expect((await call(simulator().url, 'DELETE', '/__sandbox/faults')).status).toBe(204);
+    expect(await clearFaults(simulator().url)).toBe(204);
     expect((await get(paths.nodes(customerIds.ada, locationIds.adaHome))).status).toBe(200);
   });
 
@@ -76,7 +75,7 @@ describe('fault injection', () => {
   });
 
   it('refuses a malformed fault', async () => {
-    expect((await injectFault(simulator().url, { status: 500 })).status).toBe(400);
+    expect(await injectFault(simulator().url, { status: 500 })).toBe(400);
   });
 });
 

@@ -64,10 +64,6 @@ export async function call(
 }
 
 /** Asserts a LoopBack error body with the given status and code. */
-/** Injects a fault into the WiFi cloud simulator at `url` (its test control `POST /__sandbox/faults`). */
-export const injectFault = (url: string, fault: Record<string, unknown>) =>
-  call(url, 'POST', '/__sandbox/faults', { json: fault });
-
 export function expectError(response: ApiResponse, status: number, code: string): void {
   expect(response).toMatchObject({
     status,

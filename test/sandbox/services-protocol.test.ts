@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SERVICES_ACCOUNT_ID, SERVICES_API_KEY, SERVICES_API_VERSION } from '../../src/sandbox/seed.js';
 import { startServicesSimulator } from '../../src/sandbox/services/index.js';
+import { clearFaults, injectFault } from '../helpers/sandbox-controls.js';
 import {
   callSandbox,
   callServices,
@@ -196,10 +197,9 @@ describe('services simulator: version, key and account', () => {
 
 describe('services simulator: controls', () => {
   const simulator = useServicesSimulator();
-  const injectFault = (fault: Record<string, unknown>) => callSandbox(simulator(), 'POST', 'faults', fault);
 
   it('injects a 500 in the envelope, as many times as asked', async () => {
-    expect((await injectFault({ path: servicesPath, status: 500, times: 1 })).status).toBe(204);
+    expect(await injectFault(simulator().url, { path: servicesPath, status: 500, times: 1 })).toBe(204);
 
     expect(await listLocationServices(simulator())).toEqual(errorReply(500, 5000));
     expect((await listLocationServices(simulator())).status).toBe(200);
@@ -211,22 +211,22 @@ describe('services simulator: controls', () => {
     [401, 401],
     [429, 429],
   ])('renders an injected %i with code %i', async (status, code) => {
-    await injectFault({ path: '/v2/accounts/*', status });
+    await injectFault(simulator().url, { path: '/v2/accounts/*', status });
     expect(await listSubAccountServices(simulator())).toEqual(errorReply(status, code));
   });
 
   it('matches faults by method and path prefix, and clears them', async () => {
-    await injectFault({ method: 'post', path: '/v2/accounts/*', status: 502 });
+    await injectFault(simulator().url, { method: 'post', path: '/v2/accounts/*', status: 502 });
 
     expect((await listLocationServices(simulator())).status).toBe(200);
     const ada = { subAccountId: 'ACC-1001' };
     expect(await cancelAllSubAccountServices(simulator(), ada)).toEqual(errorReply(502, 5000));
-    expect((await callSandbox(simulator(), 'DELETE', 'faults')).status).toBe(204);
+    expect(await clearFaults(simulator().url)).toBe(204);
     expect((await cancelAllSubAccountServices(simulator(), ada)).body.response).toHaveLength(3);
   });
 
   it('delays a request before the real handler answers', async () => {
-    await injectFault({ path: servicesPath, delayMs: 300, times: 1 });
+    await injectFault(simulator().url, { path: servicesPath, delayMs: 300, times: 1 });
 
     const started = performance.now();
     const reply = await listLocationServices(simulator(), { limit: 1 });
@@ -236,7 +236,7 @@ describe('services simulator: controls', () => {
   });
 
   it('answers with a malformed body when asked', async () => {
-    await injectFault({ path: servicesPath, status: 200, body: '{"meta":' });
+    await injectFault(simulator().url, { path: servicesPath, status: 200, body: '{"meta":' });
 
     const response = await fetch(`${simulator().url}${servicesPath}?v=${SERVICES_API_VERSION}`, {
       headers: { 'api-key': SERVICES_API_KEY },
@@ -246,7 +246,7 @@ describe('services simulator: controls', () => {
   });
 
   it('rejects an invalid fault with 400', async () => {
-    expect((await injectFault({ status: 500 })).status).toBe(400);
+    expect(await injectFault(simulator().url, { status: 500 })).toBe(400);
   });
 
   it('logs the API requests it served, not the control calls, and clears the log', async () => {

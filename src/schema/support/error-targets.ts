@@ -5,7 +5,7 @@ import {
   NotFoundError,
   NothingToRestoreError,
 } from '../../errors.js';
-import { toGlobalId } from './ids.js';
+import { toGlobalId } from '../../domain/global-ids.js';
 import { UPSTREAM_CALL } from './cost.js';
 import { mutationTarget } from './mutation-target.js';
 import { LocationRef } from '../refs.js';

@@ -5,7 +5,7 @@ import {
   Kind,
   type SelectionSetNode,
 } from 'graphql';
-import { customerRefSchema, locationGlobalIdSchema } from './ids.js';
+import { customerRefSchema, locationGlobalIdSchema } from '../../domain/global-ids.js';
 
 /**
  * The customer (and location) the mutation being answered acts on, decoded from its `input` as sent.

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Context } from '../../context.js';
 import type { ServicePageKey } from '../../loaders.js';
-import { MAX_PAGE_SIZE, type Service } from '../../upstream/services.js';
+import { MAX_PAGE_SIZE, type Service } from '../../upstream/services/services-model.js';
 
 /** Default page size: the services backend's own default `limit`. */
 export const DEFAULT_PAGE_SIZE = 100;

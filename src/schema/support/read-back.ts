@@ -1,7 +1,7 @@
 import { builder } from '../../builder.js';
-import type { ConfirmedBy as ConfirmedByValue } from '../../upstream/ambiguity.js';
+import type { ConfirmedBy as ConfirmedByValue } from '../../upstream/http/ambiguity.js';
 
-/** How each destructive mutation's success was established (src/upstream/ambiguity.ts). */
+/** How each destructive mutation's success was established (src/upstream/http/ambiguity.ts). */
 
 export const ConfirmedBy = builder.enumType('ConfirmedBy', {
   description: 'How the gateway knows a change took effect.',

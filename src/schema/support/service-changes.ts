@@ -7,8 +7,8 @@ import {
   decreaseOutcome,
   type SkuRemoval,
 } from '../../domain/decrease.js';
-import { confirmWrite } from '../../upstream/ambiguity.js';
-import { MAX_PAGE_SIZE, type Service } from '../../upstream/services.js';
+import { confirmWrite } from '../../upstream/http/ambiguity.js';
+import { MAX_PAGE_SIZE, type Service } from '../../upstream/services/services-model.js';
 import { owned } from '../refs.js';
 
 /**

@@ -1,8 +1,7 @@
-import { z } from 'zod';
-import { serviceLevelStatuses, type ServiceLevelStatus } from '../domain/service-level.js';
-import { NotAuthorizedError } from '../errors.js';
-import { type CallContext, path } from './call.js';
-import { HttpClient, type HttpClientOptions, type HttpRequest } from './http.js';
+import type { ServiceLevelStatus } from '../../domain/service-level.js';
+import { NotAuthorizedError } from '../../errors.js';
+import { type CallContext, type HttpRequest, path } from '../http/call.js';
+import { HttpClient, type HttpClientOptions } from '../http/client.js';
 import {
   classifyPlume,
   explain,
@@ -10,55 +9,28 @@ import {
   type PlumeTarget,
   Unexplained,
 } from './plume-errors.js';
+import {
+  type Customer,
+  customerSchema,
+  customersSchema,
+  deletedSchema,
+  type Location,
+  locationSchema,
+  locationsSchema,
+  nodesSchema,
+  type ServiceLevel,
+  serviceLevelSchema,
+  type WifiNode,
+} from './plume-model.js';
 
-/** Adapter for the WiFi cloud (docs/backends.md, "WiFi cloud"): typed methods over the shared client. */
+/**
+ * Adapter for the WiFi cloud (docs/backends.md, "WiFi cloud"): typed methods over the shared client. Each
+ * call reads its error answers with the backend's table (classifyPlume), then, where one status stands for
+ * several rows, with a read that tells them apart (explain): steps 2 and 3 of the path in http/client.ts.
+ */
 
-const customerSchema = z.object({
-  id: z.string(),
-  accountId: z.string(),
-  name: z.string(),
-  email: z.string(),
-  autoProvisioned: z.boolean(),
-  createdAt: z.string(),
-});
-const locationSchema = z.object({
-  id: z.string(),
-  customerId: z.string(),
-  name: z.string(),
-  createdAt: z.string(),
-  archived: z.boolean(),
-  archivedAt: z.string().nullish(),
-});
-const nodeSchema = z.object({
-  id: z.string(),
-  serialNumber: z.string(),
-  locationId: z.string(),
-  model: z.string(),
-  nickname: z.string().nullish(),
-  firmwareVersion: z.string().nullish(),
-  connectionState: z.string(),
-  claimedAt: z.string().nullish(),
-});
-const serviceLevelSchema = z.object({
-  status: z.enum(serviceLevelStatuses),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-
-// Built once (zod compiles a schema on first use), not per call.
-const customersSchema = z.array(customerSchema);
-const locationsSchema = z.array(locationSchema);
-const nodesSchema = z.object({ nodes: z.array(nodeSchema) });
-const deletedSchema = z.object({ count: z.number() });
-
-export type Customer = z.infer<typeof customerSchema>;
-export type Location = z.infer<typeof locationSchema>;
-export type WifiNode = z.infer<typeof nodeSchema>;
-export type ServiceLevel = z.infer<typeof serviceLevelSchema>;
-
-export function createPlumeHttp(baseUrl: string, options: Omit<HttpClientOptions, 'classify'>): HttpClient {
-  // Every PlumeApi call brings its own mapping (classifyPlume): which row a status is depends on the call.
-  return new HttpClient('plume', baseUrl, { ...options, classify: () => undefined });
+export function createPlumeHttp(baseUrl: string, options: HttpClientOptions): HttpClient {
+  return new HttpClient('plume', baseUrl, options);
 }
 
 /** One instance per GraphQL request: it carries the caller's token, forwarded as is. */

@@ -1,5 +1,5 @@
-import { OutcomeUnknownError, UpstreamError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { OutcomeUnknownError, UpstreamError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 
 /**
  * Read-back after ambiguity, for every destructive call. A timeout, a connection lost after sending or a

@@ -1,3 +1,5 @@
+import type { BreakerOptions } from '../../config.js';
+
 /**
  * A circuit breaker for one backend. Closed: every attempt goes out. It opens after `failures`
  * consecutive failures, or when at least `minCalls` attempts in the last `windowMs` failed at a rate of
@@ -9,17 +11,6 @@
  */
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
-
-export interface BreakerOptions {
-  /** Consecutive failures that open the breaker. */
-  failures: number;
-  /** Failure share (0..1] in the window that opens the breaker, once `minCalls` were seen. */
-  errorRate: number;
-  minCalls: number;
-  windowMs: number;
-  /** How long it stays open before letting a probe through. */
-  openMs: number;
-}
 
 /** The error rate is counted in this many slices of the window, so old outcomes age out cheaply. */
 const SLICES = 10;
@@ -129,7 +120,7 @@ export class CircuitBreaker {
 
 /**
  * A backend's own "not before": after it answered 429 (or 503) with `Retry-After`, every attempt to it fails
- * fast until then, as an open breaker does (the same place in http.ts asks both, before any call). It is
+ * fast until then, as an open breaker does (the same place in client.ts asks both, before any call). It is
  * kept apart from the breaker's state because it says nothing about the backend's health: a 429 proves the
  * backend up, and the breaker counts it so. One per backend (HttpClient), shared by all its requests.
  */

@@ -7,8 +7,8 @@ import {
   NodeAlreadyUnclaimedError,
   NotAuthorizedError,
   NotFoundError,
-} from '../errors.js';
-import type { ClassifyError } from './http.js';
+} from '../../errors.js';
+import type { ClassifyError } from '../http/call.js';
 
 /**
  * The WiFi cloud's error rows (contract tables, docs/backends.md "Errors"), mapped by HTTP status per

@@ -1,20 +1,14 @@
 import type { Dispatcher } from 'undici';
+import type { RetryOptions } from '../../config.js';
 
 /**
  * When and how long to wait before trying a read again. Only reads are retried: a POST, PATCH or
  * DELETE that failed may still have taken effect upstream, so it is sent exactly once.
  *
  * undici's RetryAgent does most of this, but below the layer that knows the request's deadline, its call
- * budget and the breaker, and without jitter; so the policy is these few functions, used by http.ts.
+ * budget and the breaker, and without jitter; so the policy is these few functions, used by client.ts.
+ * Its settings (RetryOptions) are declared with the configuration (src/config/upstream.ts).
  */
-
-export interface RetryOptions {
-  /** Retries after the first attempt (0 turns retrying off). */
-  retries: number;
-  /** The first backoff's ceiling; each later one doubles, up to `maxDelayMs`. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
 
 /** Statuses that say "try again later" without the request having been acted on. */
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);

@@ -1,10 +1,12 @@
 import type { Dispatcher } from 'undici';
-import { UpstreamBudgetExceededError } from '../errors.js';
+import type { z } from 'zod';
+import { UpstreamBudgetExceededError } from '../../errors.js';
 import type { RequestDeadline } from './deadline.js';
 
 /**
  * What one upstream call is, apart from sending it: the request it belongs to (deadline, budget, record),
- * its path and route template, and the watchers that see it. The HTTP layer (http.ts) sends it.
+ * its path and route template, the request itself, and the watchers that see it. The HTTP layer (client.ts)
+ * sends it.
  */
 
 export type UpstreamName = 'plume' | 'services';
@@ -33,6 +35,27 @@ export interface UpstreamPacer {
 export interface UpstreamPath {
   path: string;
   route: string;
+}
+
+/**
+ * The backend's table for one call: an error answer → the domain error it is (src/errors.ts); `undefined`
+ * means "unexpected", a masked UpstreamError.
+ */
+export type ClassifyError = (status: number, body: unknown) => Error | undefined;
+
+export interface HttpRequest<T> {
+  /** Names the call in logs and errors, e.g. `unclaimNode`. */
+  operation: string;
+  method: Dispatcher.HttpMethod;
+  /** Built with the `path` tag so every segment is encoded; a plain string is a fixed path. */
+  path: UpstreamPath | string;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Validates a 2xx JSON body; omit for bodiless answers such as 204. */
+  schema?: z.ZodType<T>;
+  /** The backend's table for this call (plume-errors.ts, services-refusals.ts); none: every error masked. */
+  classify?: ClassifyError;
 }
 
 /** Names one upstream call, with bounded values only (no ids): for metrics, spans and the ledger. */

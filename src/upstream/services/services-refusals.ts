@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { UpstreamError } from '../errors.js';
+import { UpstreamError } from '../../errors.js';
 
 /**
  * How a services error answer is read (docs/backends.md, "Services: errors"). The backend's error codes
  * are not published, so no outcome is picked by a code: the status says whether the request was refused,
- * and the adapter then asks the backend for the facts (services-facts in services.ts). A code, when a
+ * and the adapter then asks the backend for the facts (ServicesApi's cancel, services-api.ts). A code, when a
  * body carries one, only travels along for the client and the log.
  */
 
 /**
  * Statuses that say nothing about the request itself: the gateway's own API key or account (401/403), a
- * timeout (408). They, and every 5xx, stay masked upstream faults (src/upstream/http.ts). A 429 never gets
- * here: http.ts turns it into RateLimitedError for both backends; it is listed so it could never be read as
- * a refusal of the request.
+ * timeout (408). They, and every 5xx, stay masked upstream faults (src/upstream/http/outcome.ts). A 429
+ * never gets here: outcome.ts turns it into RateLimitedError for both backends; it is listed so it could
+ * never be read as a refusal of the request.
  */
 const NOT_A_REFUSAL = new Set([401, 403, 408, 429]);
 
@@ -59,7 +59,7 @@ export class ServicesRefusal extends UpstreamError {
 }
 
 /**
- * The refusal an error answer is, or `undefined` when it is not one (masked by http.ts). `secret` (the
+ * The refusal an error answer is, or `undefined` when it is not one (masked by the HTTP layer). `secret` (the
  * gateway's API key) and email addresses are cut out of the upstream message before anything keeps it.
  */
 export function refusalOf(

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { NoActiveServicesError, ServicesRequestRejectedError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { appendPath, type CallContext, path } from './call.js';
-import { HttpClient, type HttpClientOptions, type HttpRequest } from './http.js';
+import { NoActiveServicesError, ServicesRequestRejectedError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { appendPath, type CallContext, type HttpRequest, path } from '../http/call.js';
+import { HttpClient, type HttpClientOptions } from '../http/client.js';
 import {
   envelope,
   findService,
@@ -15,30 +15,18 @@ import {
 } from './services-model.js';
 import { refusalOf, ServicesRefusal, upstreamRequestIdOf } from './services-refusals.js';
 
-/** Adapter for the services backend (docs/backends.md, "Services"): typed methods over the shared client. */
+/**
+ * Adapter for the services backend (docs/backends.md, "Services"): typed methods over the shared client.
+ * Each call reads its error answers with the backend's table (refusalOf); a refused cancel is then told
+ * apart by the facts, a read of whether its services are still active: steps 2 and 3 of the path in
+ * http/client.ts.
+ */
 
-export {
-  findService,
-  MAX_PAGE_SIZE,
-  serviceStatuses,
-  serviceStatusFilters,
-  type Service,
-  type ServiceFilter,
-  type ServicePage,
-  type ServiceStatusFilter,
-  servicePages,
-} from './services-model.js';
-
-/** Error answers are read per call (ServicesApi.send), where the operation is known. */
 export function createServicesHttp(
   baseUrl: string,
-  options: Omit<HttpClientOptions, 'classify' | 'upstreamRequestId'>,
+  options: Omit<HttpClientOptions, 'upstreamRequestId'>,
 ): HttpClient {
-  return new HttpClient('services', baseUrl, {
-    ...options,
-    classify: () => undefined,
-    upstreamRequestId: upstreamRequestIdOf,
-  });
+  return new HttpClient('services', baseUrl, { ...options, upstreamRequestId: upstreamRequestIdOf });
 }
 
 export interface ServicesAccount {
