@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { classify, type RunnableItem } from './items.js';
 import type { FanOutStore } from './fanout-store.js';
 import type { JobStore } from './job-store.js';
@@ -18,6 +19,14 @@ import { type BulkJob, FINAL_STATUSES, type ResultEntry } from './model.js';
  * few (docs/performance.md, "Bulk jobs").
  */
 const CHUNK = 100;
+/**
+ * The fan-out keeps at most this many items queued ahead of the workers (all jobs together), and waits
+ * while more are: a 10,000-line job is enqueued as it runs instead of all in its first seconds, so the
+ * CPU it takes (its own, Redis's) is spread over the job instead of crowding interactive requests at its
+ * start, and BullMQ's copies of queued items stay few in Redis.
+ */
+export const QUEUED_AHEAD = 1_000;
+const QUEUE_CHECK_MS = 200;
 
 export interface FanOutDeps {
   /** start, status, get; and the job's end through `record`. */
@@ -26,6 +35,10 @@ export interface FanOutDeps {
   enqueue(jobId: string, round: number, items: RunnableItem[]): Promise<void>;
   /** Records results and handles the job's end (worker.ts). */
   record(job: BulkJob, entries: ResultEntry[]): Promise<void>;
+  /** Resolves when bulk work may take the event loop again (loop-share.ts). */
+  turn(): Promise<void>;
+  /** Items queued and not yet taken by a worker, all jobs together. */
+  queued(): Promise<number>;
 }
 
 const invalid = (index: number, line: number, message: string, itemId?: string): ResultEntry => ({
@@ -48,7 +61,12 @@ export async function fanOut(
   if (!job || FINAL_STATUSES.has(job.status) || job.round !== round) return true;
   const first = job.enqueued;
   for (let from = first; from < job.objectCount; from += CHUNK) {
+    await deps.turn();
     if (!(await keepLease())) return false;
+    while ((await deps.queued()) >= QUEUED_AHEAD) {
+      await sleep(QUEUE_CHECK_MS);
+      if (!(await keepLease())) return false;
+    }
     const now = await store.status(id);
     if (now.round !== round) return true;
     // The chunk this run starts with may have been enqueued by a run that died: enqueue it again (BullMQ

@@ -92,6 +92,7 @@ export function startBulkJobs(
         seal,
         dependencies,
         pacer,
+        loopShare,
         observer,
         progress,
         audit,

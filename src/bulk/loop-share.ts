@@ -4,14 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * Interactive requests first: bulk work takes at most a share of this replica's event loop (BULK_LOOP_SHARE).
  * The loop's utilization is sampled every SAMPLE_MS; while the last sample is above the share, a bulk call
- * waits before it starts, so the loop keeps room for the requests of people waiting on a screen. A bound on
- * items in flight (BULK_CONCURRENCY) cannot do this: with backends that answer in a millisecond, 4 items keep
- * a loop 80% busy (docs/performance.md, "Bulk jobs"). A call waits at most MAX_WAIT_MS, so bulk work never
- * stops under a loop kept busy by interactive traffic alone.
+ * (or a chunk of a fan-out) waits before it starts, so the loop keeps room for the requests of people waiting
+ * on a screen. A bound on items in flight (BULK_CONCURRENCY) cannot do this: with backends that answer in a
+ * millisecond, 4 items keep a loop 80% busy (docs/performance.md, "Bulk jobs"). A call waits at most
+ * MAX_WAIT_MS, so bulk work never stops under a loop kept busy by interactive traffic alone.
  */
 
-const SAMPLE_MS = 50;
-const STEP_MS = 5;
+const SAMPLE_MS = 20;
+const STEP_MS = 2;
 const MAX_WAIT_MS = 1_000;
 
 export class LoopShare {

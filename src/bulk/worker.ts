@@ -12,6 +12,7 @@ import type { FanOutStore } from './fanout-store.js';
 import type { JobStore } from './job-store.js';
 import { type BulkJob, FINAL_STATUSES, type ResultEntry } from './model.js';
 import { auditJob, type BulkObserver } from './observe.js';
+import type { LoopShare } from './loop-share.js';
 import type { SharedPacer } from './pacer.js';
 import type { ProgressEvents } from './progress.js';
 import { BULL_PREFIX, enqueueItems, type ItemData, QUEUE_NAME } from './queue.js';
@@ -40,6 +41,8 @@ export interface WorkerDeps {
   seal: CredentialSeal;
   dependencies: GatewayDependencies;
   pacer: SharedPacer;
+  /** Bulk work's share of this replica's event loop: fan-out chunks wait for it as item calls do. */
+  loopShare: LoopShare;
   observer: BulkObserver;
   progress: ProgressEvents;
   audit: AuditTrail;
@@ -78,6 +81,8 @@ export class BulkWorker {
       enqueue: (jobId: string, round: number, items: Parameters<typeof enqueueItems>[3]) =>
         enqueueItems(deps.queue, jobId, round, items),
       record: (job: BulkJob, entries: ResultEntry[]) => this.record(job, entries),
+      turn: () => deps.loopShare.turn(),
+      queued: () => deps.queue.count(),
     };
     this.fanOuts = new FanOutLoop(
       deps.fanOutStore,

@@ -48,10 +48,11 @@ export async function startTestGateway(
     embedded = true,
     demoToken = DEMO_ADMIN_TOKEN,
     errorStyle,
+    scale,
     ...options
-  }: AppOptions & { errorStyle?: ErrorStyle } = {},
+  }: AppOptions & { errorStyle?: ErrorStyle; scale?: number } = {},
 ): Promise<TestGateway> {
-  const sandbox = await startSandbox({ errorStyle });
+  const sandbox = await startSandbox({ errorStyle, scale });
   // Audit records go nowhere unless a test asks for them (AUDIT_LOG=<file>): stdout stays quiet.
   const config = { ...loadConfig({}), auditLog: 'off', ...overrides };
   const logs: string[] = [];
