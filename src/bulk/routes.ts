@@ -30,8 +30,12 @@ export function useBulkRoutes(bulk: BulkJobs | undefined, logger: Logger): Plugi
   const handle = async (web: Fetch, request: Request, path: string): Promise<Response | undefined> => {
     const results = RESULTS.exec(path);
     if (path !== UPLOADS && !results) return undefined;
+    // An upload refused before its body was read whole: the connection closes after the answer, and says
+    // so, or a keep-alive client would send its next request on a socket the server is closing (RFC 9112 9.6).
+    const unread: Record<string, string> =
+      path === UPLOADS && request.method === 'POST' ? { connection: 'close' } : {};
     const refusal = (status: number, code: string, message: string, extra: object = {}) =>
-      json(web, status, { code, message, ...extra });
+      json(web, status, { code, message, ...extra }, unread);
     const expected = path === UPLOADS ? 'POST' : 'GET';
     if (request.method !== expected) {
       return json(web, 405, { code: 'METHOD_NOT_ALLOWED', message: `Use ${expected}.` }, { allow: expected });

@@ -132,6 +132,8 @@ describe.runIf(redisAvailable)('staged uploads and results', () => {
     const tooLong = await upload('id\n'.padEnd(20 * 1024 * 1024 + 10, 'x'), 'text/csv');
     expect(tooLong.status).toBe(413);
     expect(await tooLong.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limit: 20 * 1024 * 1024 });
+    // Refused unread, its connection closes, and the answer says so: a client never reuses that socket.
+    expect(tooLong.headers.get('connection')).toBe('close');
     // Without a declared length, it is counted as it streams and cut off past the limit.
     const chunk = new TextEncoder().encode(`${'x'.repeat(1023)}\n`);
     let sent = 0;
