@@ -43,3 +43,38 @@ export class CredentialSeal {
     }
   }
 }
+
+/** How long an opened credential stays in a worker's memory. */
+const OPENED_FOR_MS = 60_000;
+
+/**
+ * The credentials of the jobs a worker is running, opened in its memory only. The sealed value is read each
+ * time (a resume seals a new one; an ended job has none), opened once per sealed value, and kept a minute at
+ * most.
+ */
+export class OpenedCredentials {
+  private readonly opened = new Map<string, { sealed: string; authorization?: string; until: number }>();
+
+  constructor(
+    private readonly seal: CredentialSeal,
+    /** The job's sealed credential, as stored. */
+    private readonly sealedOf: (jobId: string) => Promise<string | undefined>,
+  ) {}
+
+  /** The job's credential; undefined when it has none or it was sealed under another key. */
+  async open(jobId: string): Promise<string | undefined> {
+    const now = Date.now();
+    for (const [job, entry] of this.opened) if (entry.until < now) this.opened.delete(job);
+    const sealed = await this.sealedOf(jobId);
+    if (!sealed) return undefined;
+    const cached = this.opened.get(jobId);
+    if (cached?.sealed === sealed) return cached.authorization;
+    const authorization = this.seal.open(jobId, sealed);
+    this.opened.set(jobId, { sealed, authorization, until: now + OPENED_FOR_MS });
+    return authorization;
+  }
+
+  forget(jobId: string): void {
+    this.opened.delete(jobId);
+  }
+}

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { contextFor, type GatewayDependencies } from '../context.js';
 import type { Logger } from '../logger.js';
 import { type AuditTrail, AuthorityProofs } from '../security/identity.js';
-import type { CredentialSeal } from './credentials.js';
+import { type CredentialSeal, OpenedCredentials } from './credentials.js';
 import { fanOut } from './fanout.js';
 import { FanOutLoop } from './fanout-loop.js';
 import type { ItemOutcome } from './items.js';
@@ -55,12 +55,13 @@ export class BulkWorker {
   /** Runs the fan-outs of new (and resumed) jobs on this replica. */
   readonly fanOuts: FanOutLoop;
   /** Opened credentials of the jobs this replica is running (forgotten when the job ends). */
-  private readonly credentials = new Map<string, { sealed: string; authorization?: string; until: number }>();
+  private readonly credentials: OpenedCredentials;
   private readonly jobs = new Map<string, { job: BulkJob; until: number }>();
   /** A job's items of one customer prove the credential reaches it once a minute, not once an item. */
   private readonly authorityProofs = new AuthorityProofs();
 
   constructor(private readonly deps: WorkerDeps) {
+    this.credentials = new OpenedCredentials(deps.seal, (id) => deps.store.credential(id));
     this.worker = new Worker(QUEUE_NAME, (job, token) => this.runItem(job, token), {
       connection: deps.redis,
       prefix: BULL_PREFIX,
@@ -101,22 +102,6 @@ export class BulkWorker {
     return job;
   }
 
-  /**
-   * Read each time (a resume seals a new one; an ended job has none), opened once per sealed value and kept
-   * in memory a minute at most.
-   */
-  private async authorizationOf(id: string): Promise<string | undefined> {
-    const now = Date.now();
-    for (const [job, entry] of this.credentials) if (entry.until < now) this.credentials.delete(job);
-    const sealed = await this.deps.store.credential(id);
-    if (!sealed) return undefined;
-    const cached = this.credentials.get(id);
-    if (cached?.sealed === sealed) return cached.authorization;
-    const authorization = this.deps.seal.open(id, sealed);
-    this.credentials.set(id, { sealed, authorization, until: now + 60_000 });
-    return authorization;
-  }
-
   private async runItem(bullJob: Job, token?: string): Promise<void> {
     const { jobId, item } = bullJob.data as ItemData;
     const job = await this.jobOf(jobId);
@@ -128,7 +113,7 @@ export class BulkWorker {
     const { status, errorCode } = await this.deps.store.status(jobId);
     if (!status || FINAL_STATUSES.has(status)) return;
     if (status !== 'RUNNING' || errorCode) return this.record(job, [notStarted()]);
-    const authorization = await this.authorizationOf(jobId);
+    const authorization = await this.credentials.open(jobId);
     if (!authorization) {
       this.deps.logger.error(
         { bulkJobId: jobId },
@@ -202,7 +187,7 @@ export class BulkWorker {
     );
     this.deps.progress.changed(job.id, Boolean(final));
     if (!final) return;
-    this.credentials.delete(job.id);
+    this.credentials.forget(job.id);
     this.jobs.delete(job.id);
     const ended = (await this.deps.store.get(job.id)) ?? { ...job, status: final };
     this.deps.observer.jobEnded(ended);
