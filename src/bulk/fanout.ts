@@ -18,7 +18,7 @@ import { type BulkJob, FINAL_STATUSES, type ResultEntry } from './model.js';
  * round trips give the event loop back to interactive requests: 1,000 lines held the loop 40–90 ms, 100 a
  * few (docs/performance.md, "Bulk jobs").
  */
-const CHUNK = 100;
+export const CHUNK = 100;
 /**
  * The fan-out keeps at most this many items queued ahead of the workers (all jobs together), and waits
  * while more are: a 10,000-line job is enqueued as it runs instead of all in its first seconds, so the

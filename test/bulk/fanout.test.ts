@@ -1,12 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUED_AHEAD } from '../../src/bulk/fanout.js';
+import { CHUNK, QUEUED_AHEAD } from '../../src/bulk/fanout.js';
 import { BULL_PREFIX, QUEUE_NAME } from '../../src/bulk/queue.js';
-import { DEMO_ADMIN_TOKEN } from '../../src/sandbox/seed.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
 import { StartBulkJob } from './documents.js';
-import { bulkConfig, newKey, scaleLocations, waitForJob } from './helpers.js';
+import { bulkConfig, newKey, scaleLocations, upload, waitForJob } from './helpers.js';
 
 /**
  * A large job is enqueued as it runs: the fan-out keeps at most QUEUED_AHEAD items (plus the chunk it is
@@ -15,7 +14,6 @@ import { bulkConfig, newKey, scaleLocations, waitForJob } from './helpers.js';
  */
 
 const COUNT = 2_500;
-const CHUNK = 100;
 
 describe.runIf(redisAvailable)('the fan-out of a large job', () => {
   let redis: TestRedis;
@@ -37,11 +35,7 @@ describe.runIf(redisAvailable)('the fan-out of a large job', () => {
 
   it(`keeps at most ${QUEUED_AHEAD} items queued ahead of the workers, and runs every line once`, async () => {
     const csv = ['id', ...scaleLocations(COUNT)].join('\n');
-    const uploaded = await fetch(`${gw.url}/bulk/uploads`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/csv', authorization: DEMO_ADMIN_TOKEN },
-      body: csv,
-    });
+    const uploaded = await upload(gw.url, csv, 'text/csv');
     const { uploadId } = (await uploaded.json()) as { uploadId: string };
     const answer = await gw.execute(StartBulkJob, {
       input: {

@@ -23,6 +23,21 @@ export const bulkConfig = (redisUrl: string, bulk: Partial<ReturnType<typeof loa
   bulk: { ...loadConfig({}).bulk, credentialKey: randomBytes(32), ...bulk },
 });
 
+/** POST /bulk/uploads on the gateway at `baseUrl`; `token: null` sends no Authorization header. */
+export const upload = (
+  baseUrl: string,
+  body: BodyInit,
+  type: string,
+  token: string | null = DEMO_ADMIN_TOKEN,
+  init: RequestInit = {},
+) =>
+  fetch(`${baseUrl}/bulk/uploads`, {
+    method: 'POST',
+    headers: { 'content-type': type, ...(token ? { authorization: token } : {}) },
+    body,
+    ...init,
+  });
+
 /** The environment of gateway processes sharing one sandbox and one Redis (replicas need one key). */
 export function replicaEnv(sandbox: Sandbox, redisUrl: string, extra: Record<string, string> = {}) {
   return { ...gatewayEnv(sandbox, redisUrl), BULK_CREDENTIAL_KEY: credentialKey(), ...extra };

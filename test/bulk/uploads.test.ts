@@ -4,7 +4,7 @@ import { locations, tokens } from '../helpers/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { redisAvailable, startRedis, type TestRedis } from '../helpers/redis.js';
 import { BulkJobItems, BulkJobNode, StartBulkJob, LIVE_LOCATIONS as LIVE } from './documents.js';
-import { bulkConfig, newKey, waitForJob } from './helpers.js';
+import { bulkConfig, newKey, upload as uploadTo, waitForJob } from './helpers.js';
 
 /**
  * Staged uploads (POST /bulk/uploads) and results (GET /bulk/jobs/{id}/results): CSV and NDJSON read as they
@@ -16,18 +16,8 @@ import { bulkConfig, newKey, waitForJob } from './helpers.js';
 describe.runIf(redisAvailable)('staged uploads and results', () => {
   let redis: TestRedis;
   let gw: TestGateway;
-  const upload = (
-    body: BodyInit,
-    type: string,
-    token: string | null = DEMO_ADMIN_TOKEN,
-    init: RequestInit = {},
-  ) =>
-    fetch(`${gw.url}/bulk/uploads`, {
-      method: 'POST',
-      headers: { 'content-type': type, ...(token ? { authorization: token } : {}) },
-      body,
-      ...init,
-    });
+  const upload = (body: BodyInit, type: string, token: string | null = DEMO_ADMIN_TOKEN, init = {}) =>
+    uploadTo(gw.url, body, type, token, init);
   const start = async (input: Record<string, unknown>, token = DEMO_ADMIN_TOKEN) =>
     (await gw.execute(StartBulkJob, { input: { idempotencyKey: newKey(), ...input } as never }, { token }))
       .data?.startBulkJob;
